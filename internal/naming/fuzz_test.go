@@ -1,0 +1,106 @@
+package naming
+
+import (
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/hashicorp/hcl"
+	"github.com/hashicorp/hcl/hcl/ast"
+)
+
+// parsePolicy parses a policy the way Vault does (HCL v1) and returns its
+// path stanzas in order.
+func parsePolicy(t *testing.T, doc string) []Rule {
+	t.Helper()
+	root, err := hcl.Parse(doc)
+	if err != nil {
+		t.Fatalf("policy does not parse: %v\n%s", err, doc)
+	}
+	list, ok := root.Node.(*ast.ObjectList)
+	if !ok {
+		t.Fatalf("policy root is %T", root.Node)
+	}
+	var out []Rule
+	for _, item := range list.Items {
+		if len(item.Keys) != 2 || item.Keys[0].Token.Text != "path" {
+			t.Fatalf("unexpected stanza %v", item.Keys)
+		}
+		var body struct {
+			Capabilities []string `hcl:"capabilities"`
+		}
+		if err := hcl.DecodeObject(&body, item.Val); err != nil {
+			t.Fatal(err)
+		}
+		obj := item.Val.(*ast.ObjectType)
+		if len(obj.List.Items) != 1 {
+			t.Fatalf("stanza has %d fields, want only capabilities", len(obj.List.Items))
+		}
+		out = append(out, Rule{Path: item.Keys[1].Token.Value().(string), Capabilities: body.Capabilities})
+	}
+	return out
+}
+
+// FuzzQuoteHCL proves that no string, valid or not, can escape its quotes:
+// a rendered policy always parses back into exactly the stanzas we wrote.
+func FuzzQuoteHCL(f *testing.F) {
+	for _, s := range []string{"secret/data/x", `a"} path "sys/*" { capabilities = ["sudo"] } #`, "a\nb", "${x}", `\`, "\u2028", "\U0001F600"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if !utf8.ValidString(s) {
+			s = strings.ToValidUTF8(s, string(utf8.RuneError))
+		}
+		doc := RenderPolicy(s, []Rule{{Path: s, Capabilities: []string{"read", s}}, {Path: "fixed", Capabilities: []string{"list"}}})
+		rules := parsePolicy(t, doc)
+		if len(rules) != 2 || rules[0].Path != s || rules[1].Path != "fixed" {
+			t.Fatalf("input %q produced stanzas %+v", s, rules)
+		}
+		if len(rules[0].Capabilities) != 2 || rules[0].Capabilities[1] != s {
+			t.Fatalf("input %q changed capabilities %+v", s, rules[0].Capabilities)
+		}
+	})
+}
+
+// FuzzAppPolicies proves that any app and environment name accepted by
+// validation yields policies whose every path stays inside the app's own KV
+// paths, with exactly the capabilities of SPEC §2.
+func FuzzAppPolicies(f *testing.F) {
+	f.Add("production", "payments")
+	f.Add("integration", "a")
+	f.Add("prod", "x/../../sys")
+	f.Fuzz(func(t *testing.T, env, app string) {
+		e, err := NewEnv(env, DefaultConventions())
+		if err != nil {
+			return
+		}
+		a, err := e.App(app)
+		if err != nil {
+			return
+		}
+		lp := env + "/" + app
+		own := map[string]bool{}
+		for _, kind := range []string{"data", "metadata", "delete", "undelete"} {
+			own["secret/"+kind+"/"+lp] = true
+			own["secret/"+kind+"/"+lp+"/*"] = true
+		}
+		for _, doc := range []string{a.ReadPolicy(), a.WritePolicy()} {
+			for _, r := range parsePolicy(t, doc) {
+				if !own[r.Path] {
+					t.Fatalf("app %q env %q: path %q outside its own", app, env, r.Path)
+				}
+				for _, c := range r.Capabilities {
+					if c == "sudo" || c == "destroy" || c == "deny" {
+						t.Fatalf("capability %q", c)
+					}
+				}
+			}
+		}
+		if n := len(parsePolicy(t, a.ReadPolicy())); n != 4 {
+			t.Fatalf("read policy has %d stanzas", n)
+		}
+		if n := len(parsePolicy(t, a.WritePolicy())); n != 8 {
+			t.Fatalf("write policy has %d stanzas", n)
+		}
+	})
+}

@@ -1,0 +1,233 @@
+// Package naming owns every vaultboot naming rule, Vault path and policy
+// document (SPEC §2). It is pure: no I/O, no Vault, no Terraform. Resources
+// and the Vault client call it and never format a Vault path themselves, so
+// the naming contract lives in exactly one place and can be fuzzed alone.
+package naming
+
+import (
+	"fmt"
+	"net/url"
+	"regexp"
+	"strings"
+)
+
+// Markers written on every object vaultboot creates where Vault allows it
+// (KV custom_metadata, identity group metadata), so that create can tell our
+// objects from foreign ones.
+const (
+	MarkerKey   = "managed-by"
+	MarkerValue = "vaultboot"
+	// OwnerKey holds the owner "E/A" (or "E/N") of the object.
+	OwnerKey = "vaultboot-owner"
+	// RemovedKey is set on an app's KV metadata when its conventions were
+	// destroyed but its secret versions were kept.
+	RemovedKey = "vaultboot-conventions-removed"
+)
+
+// ReservedMetadataKeys are the custom_metadata keys vaultboot writes itself;
+// users may not set them.
+var ReservedMetadataKeys = []string{MarkerKey, OwnerKey, RemovedKey}
+
+// ReservedPrefixes may not start an app or binding name: objects named
+// "E-deploy-*" and "E-ca-sync-*" belong to the deploy role and the CA sync
+// policy.
+var ReservedPrefixes = []string{"deploy-", "ca-sync-"}
+
+var (
+	nameRE  = regexp.MustCompile(`^[a-z]([a-z0-9-]{0,38}[a-z0-9])?$`)
+	envRE   = regexp.MustCompile(`^[a-z]([a-z0-9-]{0,22}[a-z0-9])?$`)
+	mountRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$`)
+)
+
+// NameRule and EnvironmentRule describe the allowed syntax in error messages.
+const (
+	NameRule        = "a lowercase DNS label of 1 to 40 characters: a-z, 0-9 and '-', starting with a letter and not ending with '-'"
+	EnvironmentRule = "a lowercase DNS label of 1 to 24 characters: a-z, 0-9 and '-', starting with a letter and not ending with '-'"
+	MountRule       = "one or more '/'-separated segments of A-Z, a-z, 0-9, '_', '.' and '-', each starting with a letter or digit, without '..'"
+)
+
+// ValidateName checks an app, binding, CA sync policy or deploy role name.
+func ValidateName(name string) error {
+	if !nameRE.MatchString(name) {
+		return fmt.Errorf("%s is not a valid name: use %s", Describe(name), NameRule)
+	}
+	for _, p := range ReservedPrefixes {
+		if strings.HasPrefix(name, p) {
+			return fmt.Errorf("%s starts with the reserved prefix %q: names starting with %s belong to the deploy role and the CA sync policy", Describe(name), p, strings.Join(quoteAll(ReservedPrefixes), " or "))
+		}
+	}
+	return nil
+}
+
+// ValidateEnvironment checks the provider's environment name.
+func ValidateEnvironment(env string) error {
+	if !envRE.MatchString(env) {
+		return fmt.Errorf("%s is not a valid environment: use %s", Describe(env), EnvironmentRule)
+	}
+	return nil
+}
+
+// ValidateMount checks a mount path (KV, auth or PKI), which may be nested.
+func ValidateMount(mount string) error {
+	segs := strings.Split(mount, "/")
+	for _, s := range segs {
+		if !mountRE.MatchString(s) || s == "." || strings.Contains(s, "..") {
+			return fmt.Errorf("%s is not a valid mount path: use %s", Describe(mount), MountRule)
+		}
+	}
+	return nil
+}
+
+// ValidateLogicalPath checks a KV v2 logical path given by the user (for
+// example a CA sync source): '/'-separated segments of the mount alphabet.
+func ValidateLogicalPath(p string) error {
+	if err := ValidateMount(p); err != nil {
+		return fmt.Errorf("%s is not a valid KV path: use %s", Describe(p), MountRule)
+	}
+	return nil
+}
+
+// Describe renders a user input for an error message: quoted, with control
+// characters escaped, and shortened so a huge input cannot flood a diagnostic.
+func Describe(s string) string {
+	if s == "" {
+		return "an empty value"
+	}
+	const maxLen = 64
+	if len(s) > maxLen {
+		return fmt.Sprintf("%q... (%d characters)", s[:maxLen], len(s))
+	}
+	return fmt.Sprintf("%q", s)
+}
+
+func quoteAll(ss []string) []string {
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = fmt.Sprintf("%q", s)
+	}
+	return out
+}
+
+// Join builds a Vault API path from validated parts. It is the one escaping
+// function for paths: each '/'-separated segment is URL-path-escaped, so even
+// an input that slipped past validation stays inside its own segment.
+func Join(parts ...string) string {
+	var segs []string
+	for _, p := range parts {
+		for _, s := range strings.Split(p, "/") {
+			if s == "" {
+				continue
+			}
+			segs = append(segs, url.PathEscape(s))
+		}
+	}
+	return strings.Join(segs, "/")
+}
+
+// Conventions are the mount names of SPEC §3's conventions block.
+type Conventions struct {
+	KVMount             string
+	KubernetesAuthMount string
+	OIDCAuthMount       string
+}
+
+// DefaultConventions are the mounts used when the provider block does not
+// name them.
+func DefaultConventions() Conventions {
+	return Conventions{KVMount: "secret", KubernetesAuthMount: "kubernetes", OIDCAuthMount: "oidc"}
+}
+
+// Env is a validated environment with its conventions: the root every other
+// name hangs from.
+type Env struct {
+	name string
+	conv Conventions
+}
+
+// NewEnv validates the environment name and the conventions' mounts.
+func NewEnv(environment string, conv Conventions) (Env, error) {
+	if err := ValidateEnvironment(environment); err != nil {
+		return Env{}, err
+	}
+	for _, m := range []string{conv.KVMount, conv.KubernetesAuthMount, conv.OIDCAuthMount} {
+		if err := ValidateMount(m); err != nil {
+			return Env{}, err
+		}
+	}
+	return Env{name: environment, conv: conv}, nil
+}
+
+// Name is the environment name E.
+func (e Env) Name() string { return e.name }
+
+// Conventions returns the mounts in use.
+func (e Env) Conventions() Conventions { return e.conv }
+
+// KVMount is the conventions' KV v2 mount.
+func (e Env) KVMount() string { return e.conv.KVMount }
+
+// StampLogicalPath is the environment stamp's logical KV path.
+func (e Env) StampLogicalPath() string { return "_vaultboot/environment" }
+
+// StampDataPath is the environment stamp's KV v2 data API path.
+func (e Env) StampDataPath() string { return KVDataPath(e.conv.KVMount, e.StampLogicalPath()) }
+
+// StampMetadataPath is the environment stamp's KV v2 metadata API path.
+func (e Env) StampMetadataPath() string {
+	return KVMetadataPath(e.conv.KVMount, e.StampLogicalPath())
+}
+
+// KVDataPath is the KV v2 data API path of a logical path in a mount.
+func KVDataPath(mount, logical string) string { return Join(mount, "data", logical) }
+
+// KVMetadataPath is the KV v2 metadata API path of a logical path in a mount.
+func KVMetadataPath(mount, logical string) string { return Join(mount, "metadata", logical) }
+
+// KVDeletePath is the KV v2 soft-delete API path.
+func KVDeletePath(mount, logical string) string { return Join(mount, "delete", logical) }
+
+// KVUndeletePath is the KV v2 undelete API path.
+func KVUndeletePath(mount, logical string) string { return Join(mount, "undelete", logical) }
+
+// KVDestroyPath is the KV v2 destroy API path (owners never get it).
+func KVDestroyPath(mount, logical string) string { return Join(mount, "destroy", logical) }
+
+// PolicyPath is the ACL policy API path of a policy name.
+func PolicyPath(name string) string { return Join("sys/policies/acl", name) }
+
+// AuthRolePath is the role API path on an auth mount.
+func AuthRolePath(mount, role string) string { return Join("auth", mount, "role", role) }
+
+// AuthMountPath is the sys/auth path of an auth mount.
+func AuthMountPath(mount string) string { return Join("sys/auth", mount) }
+
+// SecretsMountPath is the sys/mounts path of a secrets engine mount.
+func SecretsMountPath(mount string) string { return Join("sys/mounts", mount) }
+
+// IdentityGroupByNamePath reads, writes or deletes an identity group by name.
+func IdentityGroupByNamePath(name string) string { return Join("identity/group/name", name) }
+
+// IdentityGroupPath creates identity groups.
+func IdentityGroupPath() string { return "identity/group" }
+
+// IdentityGroupAliasPath creates group aliases.
+func IdentityGroupAliasPath() string { return "identity/group-alias" }
+
+// IdentityGroupAliasByIDPath reads, updates or deletes a group alias.
+func IdentityGroupAliasByIDPath(id string) string { return Join("identity/group-alias/id", id) }
+
+// PKICAChainPath is where a PKI mount publishes its CA chain.
+func PKICAChainPath(mount string) string { return Join(mount, "cert/ca_chain") }
+
+// Owner is the value of OwnerKey and of the policy header for an object.
+func (e Env) owner(name string) string { return e.name + "/" + name }
+
+// Markers returns the marker metadata for an object owned by "E/name".
+func (e Env) markers(name string) map[string]string {
+	return map[string]string{MarkerKey: MarkerValue, OwnerKey: e.owner(name)}
+}
+
+// IsMarked reports whether metadata carries vaultboot's markers for owner.
+func IsMarked(meta map[string]string, owner string) bool {
+	return meta[MarkerKey] == MarkerValue && meta[OwnerKey] == owner
+}

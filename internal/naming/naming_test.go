@@ -1,0 +1,207 @@
+package naming
+
+import (
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+var update = flag.Bool("update", false, "rewrite golden policy files")
+
+func testEnv(t *testing.T) Env {
+	t.Helper()
+	e, err := NewEnv("production", DefaultConventions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
+func TestValidateName(t *testing.T) {
+	valid := []string{"a", "payments", "pay-ments2", "a" + strings.Repeat("b", 39)}
+	for _, n := range valid {
+		if err := ValidateName(n); err != nil {
+			t.Errorf("ValidateName(%q) = %v, want ok", n, err)
+		}
+	}
+	invalid := map[string]string{
+		"":                            "empty",
+		"Payments":                    "valid name",
+		"pay..ments":                  "valid name",
+		"pay/ments":                   "valid name",
+		"pay*":                        "valid name",
+		`pay"`:                        "valid name",
+		"pay{}":                       "valid name",
+		"pay\nments":                  "valid name",
+		"-pay":                        "valid name",
+		"pay-":                        "valid name",
+		"1pay":                        "valid name",
+		"a" + strings.Repeat("b", 40): "valid name",
+		"deploy-x":                    "reserved prefix",
+		"ca-sync-x":                   "reserved prefix",
+	}
+	for n, want := range invalid {
+		err := ValidateName(n)
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("ValidateName(%q) = %v, want error containing %q", n, err, want)
+		}
+	}
+}
+
+func TestValidateEnvironment(t *testing.T) {
+	for _, e := range []string{"integration", "production", "a", "a" + strings.Repeat("b", 23)} {
+		if err := ValidateEnvironment(e); err != nil {
+			t.Errorf("%q: %v", e, err)
+		}
+	}
+	for _, e := range []string{"", "Prod", "prod_1", "a" + strings.Repeat("b", 24), "prod/x"} {
+		if err := ValidateEnvironment(e); err == nil {
+			t.Errorf("%q accepted", e)
+		}
+	}
+}
+
+func TestValidateMount(t *testing.T) {
+	for _, m := range []string{"secret", "kv-v2", "team/kv", "pki_int"} {
+		if err := ValidateMount(m); err != nil {
+			t.Errorf("%q: %v", m, err)
+		}
+	}
+	for _, m := range []string{"", "/secret", "secret/", "a//b", "..", "a/../b", "a b", `a"b`, "a\nb"} {
+		if err := ValidateMount(m); err == nil {
+			t.Errorf("%q accepted", m)
+		}
+	}
+}
+
+func TestAppNames(t *testing.T) {
+	a, err := testEnv(t).App("payments")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{
+		"logical":  a.LogicalPath(),
+		"data":     a.DataPath(),
+		"metadata": a.MetadataPath(),
+		"read":     a.ReadPolicyName(),
+		"write":    a.WritePolicyName(),
+		"role":     a.KubernetesRoleName(),
+		"rolePath": a.KubernetesRolePath(),
+		"owner":    a.Owner(),
+	}
+	want := map[string]string{
+		"logical":  "production/payments",
+		"data":     "secret/data/production/payments",
+		"metadata": "secret/metadata/production/payments",
+		"read":     "production-payments-read",
+		"write":    "production-payments-write",
+		"role":     "production-payments",
+		"rolePath": "auth/kubernetes/role/production-payments",
+		"owner":    "production/payments",
+	}
+	for k, w := range want {
+		if got[k] != w {
+			t.Errorf("%s = %q, want %q", k, got[k], w)
+		}
+	}
+}
+
+func TestOtherNames(t *testing.T) {
+	e := testEnv(t)
+	b, _ := e.Binding("payments-devs")
+	c, _ := e.CASync("internal")
+	d, _ := e.DeployRole("gitlab")
+	checks := []struct{ got, want string }{
+		{b.GroupName(), "production-payments-devs"},
+		{b.LoginRolePath(""), "auth/oidc/role/production-payments-devs"},
+		{b.LoginRolePath("jwt"), "auth/jwt/role/production-payments-devs"},
+		{c.PolicyName(), "production-ca-sync-internal"},
+		{c.RolePath(), "auth/kubernetes/role/production-ca-sync-internal"},
+		{c.DocumentDataPath(), "secret/data/_vaultboot/production/ca-sync/internal"},
+		{d.RoleName(), "production-deploy-gitlab"},
+		{d.RolePath("jwt"), "auth/jwt/role/production-deploy-gitlab"},
+		{e.StampDataPath(), "secret/data/_vaultboot/environment"},
+		{PolicyPath("production-payments-read"), "sys/policies/acl/production-payments-read"},
+	}
+	for _, c := range checks {
+		if c.got != c.want {
+			t.Errorf("got %q, want %q", c.got, c.want)
+		}
+	}
+}
+
+func TestCustomConventions(t *testing.T) {
+	e, err := NewEnv("integration", Conventions{KVMount: "team/kv", KubernetesAuthMount: "k8s", OIDCAuthMount: "sso"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, _ := e.App("billing")
+	if a.DataPath() != "team/kv/data/integration/billing" || a.KubernetesRolePath() != "auth/k8s/role/integration-billing" {
+		t.Errorf("conventions ignored: %s %s", a.DataPath(), a.KubernetesRolePath())
+	}
+	if _, err := NewEnv("integration", Conventions{KVMount: "../x", KubernetesAuthMount: "k", OIDCAuthMount: "o"}); err == nil {
+		t.Error("bad mount accepted")
+	}
+}
+
+func TestPolicyGolden(t *testing.T) {
+	e := testEnv(t)
+	a, _ := e.App("payments")
+	c, _ := e.CASync("internal")
+	pki, _ := NewCASource("pki", "")
+	docs := map[string]string{
+		"production-payments-read.hcl":    a.ReadPolicy(),
+		"production-payments-write.hcl":   a.WritePolicy(),
+		"production-ca-sync-internal.hcl": c.Policy(pki),
+	}
+	for file, got := range docs {
+		path := filepath.Join("testdata", file)
+		if *update {
+			if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		want, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got != string(want) {
+			t.Errorf("%s differs from golden file:\n%s", file, got)
+		}
+		if PolicyOwner(got) == "" {
+			t.Errorf("%s has no owner header", file)
+		}
+	}
+}
+
+func TestPolicyOwner(t *testing.T) {
+	a, _ := testEnv(t).App("payments")
+	if got := PolicyOwner(a.ReadPolicy()); got != "production/payments" {
+		t.Errorf("owner %q", got)
+	}
+	if got := PolicyOwner(`path "x" { capabilities = ["read"] }`); got != "" {
+		t.Errorf("foreign policy has owner %q", got)
+	}
+}
+
+func TestAgentAnnotations(t *testing.T) {
+	a, _ := testEnv(t).App("payments")
+	ann := a.AgentAnnotations()
+	if ann["vault.hashicorp.com/role"] != "production-payments" ||
+		ann["vault.hashicorp.com/agent-inject-secret-app.env"] != "secret/data/production/payments" ||
+		!strings.Contains(ann["vault.hashicorp.com/agent-inject-template-app.env"], `secret "secret/data/production/payments"`) {
+		t.Errorf("annotations: %v", ann)
+	}
+}
+
+func TestJoinEscapes(t *testing.T) {
+	if got := Join("sys/policies/acl", "a b/../c"); got != "sys/policies/acl/a%20b/../c" {
+		// ".." is a valid segment for url.PathEscape; validation rejects it before.
+		t.Logf("Join = %q", got)
+	}
+	if got := Join("secret", "data", `x"y?z#`); got != "secret/data/x%22y%3Fz%23" {
+		t.Errorf("Join = %q", got)
+	}
+}

@@ -1,0 +1,80 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+
+	"github.com/vaultboot/terraform-provider-vaultboot/internal/naming"
+	"github.com/vaultboot/terraform-provider-vaultboot/internal/vaultclient"
+)
+
+// stringCheck adapts a naming or client check to a plan-time attribute
+// validator, so bad input is reported on the attribute before any Vault call.
+type stringCheck struct {
+	description string
+	check       func(string) error
+}
+
+var _ validator.String = stringCheck{}
+
+func (v stringCheck) Description(context.Context) string         { return v.description }
+func (v stringCheck) MarkdownDescription(context.Context) string { return v.description }
+
+func (v stringCheck) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if err := v.check(req.ConfigValue.ValueString()); err != nil {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid "+v.description, capitalize(err.Error())+".")
+	}
+}
+
+// validName accepts app, binding and CA sync policy names (SPEC §2).
+func validName() validator.String {
+	return stringCheck{description: "Name", check: naming.ValidateName}
+}
+
+// validEnvironment accepts environment names (SPEC §2).
+func validEnvironment() validator.String {
+	return stringCheck{description: "Environment", check: naming.ValidateEnvironment}
+}
+
+// validMount accepts mount paths.
+func validMount() validator.String {
+	return stringCheck{description: "Mount Path", check: naming.ValidateMount}
+}
+
+// validAddress refuses plain http to a non-loopback host.
+func validAddress() validator.String {
+	return stringCheck{description: "Vault Address", check: vaultclient.CheckAddress}
+}
+
+// validDuration accepts a Go duration string ("90s", "15m", "1h30m") that is
+// zero or positive.
+func validDuration() validator.String {
+	return stringCheck{description: "Duration", check: func(s string) error {
+		_, err := parseDuration(s)
+		return err
+	}}
+}
+
+func parseDuration(s string) (time.Duration, error) {
+	d, err := time.ParseDuration(s)
+	if err != nil {
+		return 0, fmt.Errorf("%s is not a duration: use a number with a unit, such as \"90s\", \"15m\" or \"1h\"", naming.Describe(s))
+	}
+	if d < 0 {
+		return 0, fmt.Errorf("%s is negative: use a duration of zero or more", naming.Describe(s))
+	}
+	return d, nil
+}
+
+func capitalize(s string) string {
+	if s == "" || s[0] < 'a' || s[0] > 'z' {
+		return s
+	}
+	return string(s[0]-'a'+'A') + s[1:]
+}

@@ -1,0 +1,94 @@
+package vaultclient
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/vault/api"
+)
+
+// Error is a failed Vault request: what was attempted, on which path, Vault's
+// own message, and what to do about it. It never carries request bodies, so
+// no secret value can reach an error message.
+type Error struct {
+	Op       string // "read", "write", "delete", "list", "login"
+	Path     string
+	Status   int      // HTTP status, 0 when no answer was received
+	Messages []string // Vault's own error messages
+	Cause    error
+	// Retried is the time spent retrying before giving up (0 if not retried).
+	Retried time.Duration
+}
+
+func (e *Error) Error() string {
+	var b strings.Builder
+	switch e.Status {
+	case http.StatusForbidden:
+		fmt.Fprintf(&b, "permission denied on %s (%s)", e.Path, e.Op)
+	case 0:
+		fmt.Fprintf(&b, "%s %s: no answer from Vault", e.Op, e.Path)
+	default:
+		fmt.Fprintf(&b, "%s %s failed with HTTP %d", e.Op, e.Path, e.Status)
+	}
+	if msg := e.vaultMessage(); msg != "" {
+		fmt.Fprintf(&b, ": %s", msg)
+	}
+	if e.Retried > 0 {
+		fmt.Fprintf(&b, " (gave up after retrying for %s)", e.Retried.Round(time.Millisecond))
+	}
+	if hint := e.hint(); hint != "" {
+		fmt.Fprintf(&b, ". %s", hint)
+	}
+	return b.String()
+}
+
+func (e *Error) Unwrap() error { return e.Cause }
+
+func (e *Error) vaultMessage() string {
+	if len(e.Messages) > 0 {
+		return strings.Join(e.Messages, "; ")
+	}
+	if e.Cause != nil && e.Status == 0 {
+		return e.Cause.Error()
+	}
+	return ""
+}
+
+func (e *Error) hint() string {
+	switch {
+	case e.Status == http.StatusForbidden:
+		return "The token needs the policy printed by data.vaultboot_provider_policy, or it has expired"
+	case e.Status == 0 || e.Status >= 500 || e.Status == http.StatusTooManyRequests:
+		return "Check that Vault is reachable, unsealed and has an active node, or raise the provider's retry_timeout"
+	case e.Status == http.StatusBadRequest:
+		return "Vault rejected the request; check the values given for this object"
+	}
+	return ""
+}
+
+// newError builds an Error from whatever vault/api returned.
+func newError(op, path string, err error) *Error {
+	e := &Error{Op: op, Path: path, Cause: err}
+	var re *api.ResponseError
+	if errors.As(err, &re) {
+		e.Status = re.StatusCode
+		e.Messages = re.Errors
+	}
+	return e
+}
+
+// StatusOf returns the HTTP status of a Vault error, 0 when there is none.
+func StatusOf(err error) int {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Status
+	}
+	var re *api.ResponseError
+	if errors.As(err, &re) {
+		return re.StatusCode
+	}
+	return 0
+}

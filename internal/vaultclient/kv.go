@@ -1,0 +1,122 @@
+package vaultclient
+
+import (
+	"context"
+	"encoding/json"
+	"sort"
+)
+
+// KVMetadata is the managed part of a KV v2 secret's metadata.
+type KVMetadata struct {
+	MaxVersions        int64
+	CASRequired        bool
+	DeleteVersionAfter string // Vault's duration string, e.g. "0s" or "1h0m0s"
+	CustomMetadata     map[string]string
+	// Versions are the version numbers Vault keeps (not their values).
+	Versions []int64
+	// CurrentVersion is 0 when no version was ever written.
+	CurrentVersion int64
+}
+
+// ReadKVMetadata reads the metadata at a KV v2 metadata path (naming's
+// KVMetadataPath); found is false on 404.
+func (c *Client) ReadKVMetadata(ctx context.Context, path string) (*KVMetadata, bool, error) {
+	s, err := c.read(ctx, path)
+	if err != nil || s == nil {
+		return nil, false, err
+	}
+	m := &KVMetadata{
+		MaxVersions:        toInt(s.Data["max_versions"]),
+		DeleteVersionAfter: toString(s.Data["delete_version_after"]),
+		CustomMetadata:     stringMap(s.Data["custom_metadata"]),
+		CurrentVersion:     toInt(s.Data["current_version"]),
+	}
+	m.CASRequired, _ = s.Data["cas_required"].(bool)
+	versions, _ := s.Data["versions"].(map[string]any)
+	for k := range versions {
+		var n int64
+		if err := json.Unmarshal([]byte(k), &n); err == nil {
+			m.Versions = append(m.Versions, n)
+		}
+	}
+	sort.Slice(m.Versions, func(i, j int) bool { return m.Versions[i] < m.Versions[j] })
+	return m, true, nil
+}
+
+// WriteKVMetadata writes the managed metadata fields; custom_metadata is
+// replaced whole, as Vault does on a metadata POST.
+func (c *Client) WriteKVMetadata(ctx context.Context, path string, m KVMetadata) error {
+	custom := make(map[string]any, len(m.CustomMetadata))
+	for k, v := range m.CustomMetadata {
+		custom[k] = v
+	}
+	_, err := c.write(ctx, path, map[string]any{
+		"max_versions":         m.MaxVersions,
+		"cas_required":         m.CASRequired,
+		"delete_version_after": m.DeleteVersionAfter,
+		"custom_metadata":      custom,
+	})
+	return err
+}
+
+// DeleteKVMetadata deletes a KV v2 secret's metadata and every version.
+func (c *Client) DeleteKVMetadata(ctx context.Context, path string) error {
+	return c.remove(ctx, path)
+}
+
+// ReadKVData reads the latest version's data at a KV v2 data path. Only for
+// vaultboot's own documents (the stamp, CA sync documents) and public CA
+// material: callers never put what it returns in state unless it is not a
+// secret. found is false on 404 or when the latest version is deleted.
+func (c *Client) ReadKVData(ctx context.Context, path string) (map[string]any, bool, error) {
+	s, err := c.read(ctx, path)
+	if err != nil || s == nil {
+		return nil, false, err
+	}
+	data, ok := s.Data["data"].(map[string]any)
+	if !ok || data == nil {
+		return nil, false, nil
+	}
+	return data, true, nil
+}
+
+// ReadKVKeyNames returns the key names of the latest version at a KV v2 data
+// path, never their values: the values are dropped here, inside the client.
+func (c *Client) ReadKVKeyNames(ctx context.Context, path string) ([]string, bool, error) {
+	data, found, err := c.ReadKVData(ctx, path)
+	if err != nil || !found {
+		return nil, found, err
+	}
+	names := make([]string, 0, len(data))
+	for k := range data {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	return names, true, nil
+}
+
+// WriteKVData writes a new version at a KV v2 data path.
+func (c *Client) WriteKVData(ctx context.Context, path string, data map[string]any) error {
+	_, err := c.write(ctx, path, map[string]any{"data": data})
+	return err
+}
+
+func toInt(v any) int64 {
+	switch n := v.(type) {
+	case json.Number:
+		i, _ := n.Int64()
+		return i
+	case float64:
+		return int64(n)
+	case int64:
+		return n
+	case int:
+		return int64(n)
+	}
+	return 0
+}
+
+func toString(v any) string {
+	s, _ := v.(string)
+	return s
+}

@@ -1,0 +1,78 @@
+package vaultclient
+
+import (
+	"context"
+
+	"github.com/hashicorp/vault/api"
+)
+
+// read returns the secret at path, or nil when Vault answers 404.
+func (c *Client) read(ctx context.Context, path string) (*api.Secret, error) {
+	var s *api.Secret
+	err := c.do(ctx, "read", path, func(ctx context.Context) (err error) {
+		s, err = c.api.Logical().ReadWithContext(ctx, path)
+		return err
+	})
+	if StatusOf(err) == 404 {
+		return nil, nil
+	}
+	return s, err
+}
+
+func (c *Client) write(ctx context.Context, path string, data map[string]any) (*api.Secret, error) {
+	var s *api.Secret
+	err := c.do(ctx, "write", path, func(ctx context.Context) (err error) {
+		s, err = c.api.Logical().WriteWithContext(ctx, path, data)
+		return err
+	})
+	return s, err
+}
+
+// remove deletes path; a 404 counts as success (already gone).
+func (c *Client) remove(ctx context.Context, path string) error {
+	err := c.do(ctx, "delete", path, func(ctx context.Context) error {
+		_, err := c.api.Logical().DeleteWithContext(ctx, path)
+		return err
+	})
+	if StatusOf(err) == 404 {
+		return nil
+	}
+	return err
+}
+
+func (c *Client) list(ctx context.Context, path string) ([]string, error) {
+	var s *api.Secret
+	err := c.do(ctx, "list", path, func(ctx context.Context) (err error) {
+		s, err = c.api.Logical().ListWithContext(ctx, path)
+		return err
+	})
+	if StatusOf(err) == 404 || err != nil || s == nil {
+		if StatusOf(err) == 404 {
+			err = nil
+		}
+		return nil, err
+	}
+	return stringList(s.Data["keys"]), nil
+}
+
+func stringList(v any) []string {
+	raw, _ := v.([]any)
+	out := make([]string, 0, len(raw))
+	for _, x := range raw {
+		if s, ok := x.(string); ok {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func stringMap(v any) map[string]string {
+	raw, _ := v.(map[string]any)
+	out := make(map[string]string, len(raw))
+	for k, x := range raw {
+		if s, ok := x.(string); ok {
+			out[k] = s
+		}
+	}
+	return out
+}
