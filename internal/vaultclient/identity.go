@@ -1,0 +1,138 @@
+package vaultclient
+
+import (
+	"context"
+	"strings"
+
+	"github.com/vaultboot/terraform-provider-vaultboot/internal/naming"
+)
+
+// IdentityGroup is the part of an identity group vaultboot manages.
+type IdentityGroup struct {
+	ID       string
+	Name     string // as Vault stores it; group names compare case-insensitively
+	Type     string // "internal" or "external"
+	Policies []string
+	Metadata map[string]string
+	// Alias is the external group's alias, nil when it has none (an
+	// external group has at most one).
+	Alias *GroupAlias
+}
+
+// GroupAlias links an external group to a group name in an auth mount's
+// logins (for JWT/OIDC: a value of the groups claim).
+type GroupAlias struct {
+	ID            string
+	Name          string
+	MountAccessor string
+	// MountPath is the auth mount's path without "auth/" and the trailing
+	// slash, "" when the accessor names no mount any more.
+	MountPath string
+}
+
+// ExternalGroup is what vaultboot writes on an external identity group.
+type ExternalGroup struct {
+	Policies []string
+	Metadata map[string]string
+}
+
+// ReadIdentityGroupByName reads an identity group by name. Vault matches
+// group names case-insensitively, so a group named "ACC-Devs" is found under
+// "acc-devs". found is false when there is no such group.
+func (c *Client) ReadIdentityGroupByName(ctx context.Context, name string) (*IdentityGroup, bool, error) {
+	s, err := c.read(ctx, naming.IdentityGroupByNamePath(name))
+	if err != nil || s == nil {
+		return nil, false, err
+	}
+	return identityGroup(s.Data), true, nil
+}
+
+// WriteExternalGroupByName creates the external group name, or updates the
+// group Vault finds under that name (case-insensitively) and renames it to
+// exactly name. Policies and metadata are replaced whole. Vault refuses to
+// turn an internal group into an external one.
+func (c *Client) WriteExternalGroupByName(ctx context.Context, name string, g ExternalGroup) error {
+	meta := make(map[string]any, len(g.Metadata))
+	for k, v := range g.Metadata {
+		meta[k] = v
+	}
+	policies := g.Policies
+	if policies == nil {
+		policies = []string{} // an absent field would keep the old policies
+	}
+	_, err := c.write(ctx, naming.IdentityGroupByNamePath(name), map[string]any{
+		"type":     "external",
+		"policies": policies,
+		"metadata": meta,
+	})
+	return err
+}
+
+// DeleteIdentityGroupByName deletes a group and, for an external group, its
+// alias; a missing group is not an error.
+func (c *Client) DeleteIdentityGroupByName(ctx context.Context, name string) error {
+	return c.remove(ctx, naming.IdentityGroupByNamePath(name))
+}
+
+// CreateGroupAlias creates a group alias on mountAccessor for the group
+// groupID and returns the alias id.
+func (c *Client) CreateGroupAlias(ctx context.Context, name, mountAccessor, groupID string) (string, error) {
+	s, err := c.write(ctx, naming.IdentityGroupAliasPath(), map[string]any{
+		"name":           name,
+		"mount_accessor": mountAccessor,
+		"canonical_id":   groupID,
+	})
+	if err != nil || s == nil {
+		return "", err
+	}
+	return toString(s.Data["id"]), nil
+}
+
+// UpdateGroupAlias renames an alias or moves it to another mount, keeping
+// it on the group groupID.
+func (c *Client) UpdateGroupAlias(ctx context.Context, aliasID, name, mountAccessor, groupID string) error {
+	_, err := c.write(ctx, naming.IdentityGroupAliasByIDPath(aliasID), map[string]any{
+		"name":           name,
+		"mount_accessor": mountAccessor,
+		"canonical_id":   groupID,
+	})
+	return err
+}
+
+// DeleteGroupAlias deletes a group alias; a missing alias is not an error.
+func (c *Client) DeleteGroupAlias(ctx context.Context, aliasID string) error {
+	return c.remove(ctx, naming.IdentityGroupAliasByIDPath(aliasID))
+}
+
+// LookupGroupByAlias returns the group holding the alias name on
+// mountAccessor; found is false when no group holds it.
+func (c *Client) LookupGroupByAlias(ctx context.Context, name, mountAccessor string) (*IdentityGroup, bool, error) {
+	// A lookup is a POST; Vault answers 204 when nothing matches.
+	s, err := c.write(ctx, naming.IdentityLookupGroupPath(), map[string]any{
+		"alias_name":           name,
+		"alias_mount_accessor": mountAccessor,
+	})
+	if err != nil || s == nil || s.Data == nil {
+		return nil, false, err
+	}
+	return identityGroup(s.Data), true, nil
+}
+
+func identityGroup(data map[string]any) *IdentityGroup {
+	g := &IdentityGroup{
+		ID:       toString(data["id"]),
+		Name:     toString(data["name"]),
+		Type:     toString(data["type"]),
+		Policies: stringList(data["policies"]),
+		Metadata: stringMap(data["metadata"]),
+	}
+	if a, _ := data["alias"].(map[string]any); toString(a["id"]) != "" {
+		g.Alias = &GroupAlias{
+			ID:            toString(a["id"]),
+			Name:          toString(a["name"]),
+			MountAccessor: toString(a["mount_accessor"]),
+			MountPath:     strings.Trim(strings.TrimPrefix(toString(a["mount_path"]), "auth/"), "/"),
+		}
+	}
+	return g
+}
