@@ -23,18 +23,27 @@ const GroupIDRule = "the group id exactly as it appears in the IdP token's group
 // ValidateGroupID checks an IdP group id. It becomes a group alias name and a
 // bound claim value, which Vault compares exactly, so whitespace at either
 // end (a copy-paste slip) would silently match nobody.
-func ValidateGroupID(id string) error {
+func ValidateGroupID(id string) error { return validateExact("group id", GroupIDRule, id) }
+
+// ClaimValueRule describes the allowed bound claim values in error messages.
+const ClaimValueRule = "1 to 256 characters, no control characters and no leading or trailing whitespace"
+
+// ValidateClaimValue checks a value a login role's bound claim accepts;
+// like a group id it is compared exactly.
+func ValidateClaimValue(v string) error { return validateExact("claim value", ClaimValueRule, v) }
+
+func validateExact(what, rule, s string) error {
 	switch {
-	case id == "":
-		return fmt.Errorf("the group id is empty: use %s", GroupIDRule)
-	case len(id) > MaxGroupIDLength:
-		return fmt.Errorf("%s is longer than %d bytes: use %s", Describe(id), MaxGroupIDLength, GroupIDRule)
-	case unicode.IsSpace(first(id)) || unicode.IsSpace(last(id)):
-		return fmt.Errorf("%s has leading or trailing whitespace, which never matches the groups claim: use %s", Describe(id), GroupIDRule)
+	case s == "":
+		return fmt.Errorf("the %s is empty: use %s", what, rule)
+	case len(s) > MaxGroupIDLength:
+		return fmt.Errorf("the %s %s is longer than %d bytes: use %s", what, Describe(s), MaxGroupIDLength, rule)
+	case unicode.IsSpace(first(s)) || unicode.IsSpace(last(s)):
+		return fmt.Errorf("the %s %s has leading or trailing whitespace, which never matches a token's claim: use %s", what, Describe(s), rule)
 	}
-	for _, r := range id {
-		if unicode.IsControl(r) || r == '\uFFFD' {
-			return fmt.Errorf("%s contains a control character or invalid UTF-8: use %s", Describe(id), GroupIDRule)
+	for _, r := range s {
+		if unicode.IsControl(r) || r == utf8.RuneError {
+			return fmt.Errorf("the %s %s contains a control character or invalid UTF-8: use %s", what, Describe(s), rule)
 		}
 	}
 	return nil

@@ -39,6 +39,17 @@ func TestValidateGroupID(t *testing.T) {
 	}
 }
 
+func TestValidateClaimValue(t *testing.T) {
+	if err := ValidateClaimValue("Platform Team"); err != nil {
+		t.Errorf("inner space refused: %v", err)
+	}
+	for _, v := range []string{"", " x", "x\t", "a\x00b"} {
+		if err := ValidateClaimValue(v); err == nil || !strings.Contains(err.Error(), "claim value") {
+			t.Errorf("ValidateClaimValue(%q) = %v, want a claim value error", v, err)
+		}
+	}
+}
+
 func TestValidatePolicyName(t *testing.T) {
 	for _, n := range []string{"default", "production-payments-write", "a", "team_a.read", "x" + strings.Repeat("y", 127)} {
 		if err := ValidatePolicyName(n); err != nil {
