@@ -168,7 +168,9 @@ func (p *vaultbootProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 }
 
 func (p *vaultbootProvider) Resources(context.Context) []func() resource.Resource {
-	return []func() resource.Resource{}
+	return []func() resource.Resource{
+		NewOIDCGroupBindingResource,
+	}
 }
 
 func (p *vaultbootProvider) DataSources(context.Context) []func() datasource.DataSource {

@@ -3,7 +3,10 @@ package provider
 import (
 	"context"
 	"fmt"
+	"net/url"
+	"strings"
 	"time"
+	"unicode"
 
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 
@@ -77,4 +80,48 @@ func capitalize(s string) string {
 		return s
 	}
 	return string(s[0]-'a'+'A') + s[1:]
+}
+
+// validGroupID accepts an IdP group id as it appears in a groups claim.
+func validGroupID() validator.String {
+	return stringCheck{description: "Group ID", check: naming.ValidateGroupID}
+}
+
+// validClaimValue accepts a value a bound claim must have.
+func validClaimValue() validator.String {
+	return stringCheck{description: "Bound Claim Value", check: naming.ValidateClaimValue}
+}
+
+// validPolicyName accepts the name of an ACL policy a binding may grant.
+func validPolicyName() validator.String {
+	return stringCheck{description: "Policy Name", check: naming.ValidatePolicyName}
+}
+
+// validClaim accepts a JWT claim name or JSON pointer.
+func validClaim() validator.String {
+	return stringCheck{description: "Claim Name", check: naming.ValidateClaim}
+}
+
+// validWord accepts a non-empty string without whitespace or control
+// characters (audiences, OIDC scopes): Vault compares these exactly, so a
+// stray space would make them match nothing.
+func validWord(description string) validator.String {
+	return stringCheck{description: description, check: func(s string) error {
+		if s == "" || strings.IndexFunc(s, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) >= 0 {
+			return fmt.Errorf("%s is not a valid %s: use a non-empty value without whitespace or control characters", naming.Describe(s), strings.ToLower(description))
+		}
+		return nil
+	}}
+}
+
+// validRedirectURI accepts an absolute http(s) URI with a host, which is
+// what an OIDC provider can redirect a browser to.
+func validRedirectURI() validator.String {
+	return stringCheck{description: "Redirect URI", check: func(s string) error {
+		u, err := url.Parse(s)
+		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || strings.ContainsAny(s, " \t\r\n") {
+			return fmt.Errorf("%s is not a valid redirect URI: use an absolute http or https URI such as \"https://vault.internal:8200/ui/vault/auth/oidc/oidc/callback\"", naming.Describe(s))
+		}
+		return nil
+	}}
 }

@@ -1,0 +1,222 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+)
+
+// boundClaimsTypeString makes Vault compare bound claims exactly. A binding
+// never uses "glob": a group id must not turn into a pattern.
+const boundClaimsTypeString = "string"
+
+// loginRoleModel maps the optional login_role block: the JWT/OIDC role
+// "E-N" whose logins must carry the binding's group id.
+type loginRoleModel struct {
+	UserClaim           types.String `tfsdk:"user_claim"`
+	GroupsClaim         types.String `tfsdk:"groups_claim"`
+	BoundAudiences      types.List   `tfsdk:"bound_audiences"`
+	BoundClaims         types.Map    `tfsdk:"bound_claims"`
+	AllowedRedirectURIs types.List   `tfsdk:"allowed_redirect_uris"`
+	OIDCScopes          types.List   `tfsdk:"oidc_scopes"`
+	TokenTTL            types.String `tfsdk:"token_ttl"`
+	TokenMaxTTL         types.String `tfsdk:"token_max_ttl"`
+	TokenPolicies       types.List   `tfsdk:"token_policies"`
+
+	RoleName             types.String `tfsdk:"role_name"`
+	RoleType             types.String `tfsdk:"role_type"`
+	BoundClaimsType      types.String `tfsdk:"bound_claims_type"`
+	EffectiveBoundClaims types.Map    `tfsdk:"effective_bound_claims"`
+}
+
+// claimsType is the type of bound_claims: claim name to accepted values.
+var claimsType = types.MapType{ElemType: types.ListType{ElemType: types.StringType}}
+
+// effectiveBoundClaims is what the role enforces: the extra bound_claims
+// plus the groups claim containing the group id. It is unknown while any
+// input is unknown.
+func effectiveBoundClaims(ctx context.Context, role *loginRoleModel, groupID types.String) (types.Map, diag.Diagnostics) {
+	if groupID.IsUnknown() || role.GroupsClaim.IsUnknown() || role.BoundClaims.IsUnknown() {
+		return types.MapUnknown(claimsType.ElemType), nil
+	}
+	claims, diags := claimsFromValue(ctx, role.BoundClaims)
+	if claims == nil {
+		return types.MapUnknown(claimsType.ElemType), diags
+	}
+	claims[role.GroupsClaim.ValueString()] = []string{groupID.ValueString()}
+	v, d := claimsValue(claims)
+	diags.Append(d...)
+	return v, diags
+}
+
+// claimsFromValue converts a bound_claims value; nil when any part is unknown.
+func claimsFromValue(ctx context.Context, v types.Map) (map[string][]string, diag.Diagnostics) {
+	out := map[string][]string{}
+	if v.IsNull() {
+		return out, nil
+	}
+	var lists map[string]types.List
+	diags := v.ElementsAs(ctx, &lists, false)
+	if diags.HasError() {
+		return nil, diags
+	}
+	for k, l := range lists {
+		if l.IsUnknown() {
+			return nil, diags
+		}
+		var vals []types.String
+		diags.Append(l.ElementsAs(ctx, &vals, false)...)
+		for _, s := range vals {
+			if s.IsUnknown() {
+				return nil, diags
+			}
+			out[k] = append(out[k], s.ValueString())
+		}
+		if out[k] == nil {
+			out[k] = []string{}
+		}
+	}
+	return out, diags
+}
+
+func claimsValue(claims map[string][]string) (types.Map, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	elems := make(map[string]attr.Value, len(claims))
+	for k, vals := range claims {
+		l, d := types.ListValueFrom(context.Background(), types.StringType, vals)
+		diags.Append(d...)
+		elems[k] = l
+	}
+	m, d := types.MapValue(claimsType.ElemType, elems)
+	diags.Append(d...)
+	return m, diags
+}
+
+// roleData is the full managed field set written on every role write:
+// Vault merges role writes, so a field left out would keep whatever an
+// earlier write (or someone in the UI) put there.
+func roleData(ctx context.Context, role *loginRoleModel, groupID, roleType string) (map[string]any, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	claims, d := claimsFromValue(ctx, role.BoundClaims)
+	diags.Append(d...)
+	bound := make(map[string]any, len(claims)+1)
+	for k, v := range claims {
+		bound[k] = v
+	}
+	bound[role.GroupsClaim.ValueString()] = []string{groupID}
+	ttl, err := parseDuration(role.TokenTTL.ValueString())
+	if err != nil {
+		diags.AddError("Invalid Token TTL", capitalize(err.Error())+".")
+	}
+	maxTTL, err := parseDuration(role.TokenMaxTTL.ValueString())
+	if err != nil {
+		diags.AddError("Invalid Token Max TTL", capitalize(err.Error())+".")
+	}
+	return map[string]any{
+		"role_type":             roleType,
+		"user_claim":            role.UserClaim.ValueString(),
+		"groups_claim":          role.GroupsClaim.ValueString(),
+		"bound_audiences":       listStrings(ctx, role.BoundAudiences, &diags),
+		"bound_claims_type":     boundClaimsTypeString,
+		"bound_claims":          bound,
+		"allowed_redirect_uris": listStrings(ctx, role.AllowedRedirectURIs, &diags),
+		"oidc_scopes":           listStrings(ctx, role.OIDCScopes, &diags),
+		"token_ttl":             int64(ttl / time.Second),
+		"token_max_ttl":         int64(maxTTL / time.Second),
+		"token_policies":        listStrings(ctx, role.TokenPolicies, &diags),
+	}, diags
+}
+
+// loginRoleFromVault sets a login role model from Vault's role. prior (the
+// state or plan, nil on import) supplies the groups claim to split
+// bound_claims by and the duration spellings to keep when Vault's seconds
+// mean the same.
+func loginRoleFromVault(data map[string]any, prior *loginRoleModel, roleName string) (*loginRoleModel, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	m := &loginRoleModel{
+		UserClaim:       types.StringValue(vaultStr(data["user_claim"])),
+		GroupsClaim:     types.StringValue(vaultStr(data["groups_claim"])),
+		RoleName:        types.StringValue(roleName),
+		RoleType:        types.StringValue(vaultStr(data["role_type"])),
+		BoundClaimsType: types.StringValue(vaultStr(data["bound_claims_type"])),
+	}
+	if prior == nil {
+		prior = &loginRoleModel{}
+	}
+	// Split by the configured groups claim, so a groups_claim changed in
+	// Vault shows as drift on groups_claim instead of reshuffling claims.
+	groupsClaim := m.GroupsClaim.ValueString()
+	if !prior.GroupsClaim.IsNull() && !prior.GroupsClaim.IsUnknown() {
+		groupsClaim = prior.GroupsClaim.ValueString()
+	}
+	all := vaultClaims(data["bound_claims"])
+	extra := make(map[string][]string, len(all))
+	for k, v := range all {
+		if k != groupsClaim {
+			extra[k] = v
+		}
+	}
+	var d diag.Diagnostics
+	m.EffectiveBoundClaims, d = claimsValue(all)
+	diags.Append(d...)
+	m.BoundClaims, d = claimsValue(extra)
+	diags.Append(d...)
+	m.BoundAudiences = vaultList(data["bound_audiences"], &diags)
+	m.AllowedRedirectURIs = vaultList(data["allowed_redirect_uris"], &diags)
+	m.OIDCScopes = vaultList(data["oidc_scopes"], &diags)
+	m.TokenPolicies = vaultList(data["token_policies"], &diags)
+	m.TokenTTL = durationFromSeconds(data["token_ttl"], prior.TokenTTL)
+	m.TokenMaxTTL = durationFromSeconds(data["token_max_ttl"], prior.TokenMaxTTL)
+	return m, diags
+}
+
+// vaultClaims converts Vault's bound_claims, whose values are a string or
+// a list of strings.
+func vaultClaims(v any) map[string][]string {
+	raw, _ := v.(map[string]any)
+	out := make(map[string][]string, len(raw))
+	for k, x := range raw {
+		switch val := x.(type) {
+		case []any:
+			out[k] = make([]string, 0, len(val))
+			for _, e := range val {
+				out[k] = append(out[k], fmt.Sprint(e))
+			}
+		default:
+			out[k] = []string{fmt.Sprint(val)}
+		}
+	}
+	return out
+}
+
+// durationFromSeconds keeps the configured spelling ("1h") when Vault's
+// seconds mean the same, so "1h" and "3600s" never show as a change, and
+// otherwise shows Vault's value so drift is visible.
+func durationFromSeconds(v any, prior types.String) types.String {
+	d := time.Duration(vaultSeconds(v)) * time.Second
+	if !prior.IsNull() && !prior.IsUnknown() {
+		if p, err := parseDuration(prior.ValueString()); err == nil && p == d {
+			return prior
+		}
+	}
+	return types.StringValue(shortDuration(d))
+}
+
+// shortDuration spells a whole number of seconds in its largest exact unit
+// ("1h", "90m", "45s"), the way durations are usually configured, so an
+// imported role matches a configuration that says "1h".
+func shortDuration(d time.Duration) string {
+	switch {
+	case d == 0:
+		return "0s"
+	case d%time.Hour == 0:
+		return fmt.Sprintf("%dh", d/time.Hour)
+	case d%time.Minute == 0:
+		return fmt.Sprintf("%dm", d/time.Minute)
+	}
+	return fmt.Sprintf("%ds", d/time.Second)
+}
