@@ -29,9 +29,11 @@ func (c *Client) ReadPKICAChain(ctx context.Context, mount string) (string, erro
 	}
 	var chain string
 	if s != nil {
+		// Vault 1.13 answers the chain in "certificate" and again in
+		// "ca_chain" (a string there; a list in some other versions).
 		chain = toString(s.Data["certificate"])
 		if chain == "" {
-			chain = strings.Join(stringList(s.Data["ca_chain"]), "\n")
+			chain = toString(s.Data["ca_chain"]) + strings.Join(stringList(s.Data["ca_chain"]), "\n")
 		}
 	}
 	if strings.TrimSpace(chain) == "" {
