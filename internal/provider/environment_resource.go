@@ -137,7 +137,7 @@ func (r *environmentResource) Create(ctx context.Context, req resource.CreateReq
 		return
 	}
 	if stamped != "" && !plan.AdoptExisting.ValueBool() {
-		resp.Diagnostics.AddError("Environment Stamp Already Exists", fmt.Sprintf("The Vault at %s is already stamped environment %q at %s: import it (terraform import vaultboot_environment.<name> %s) or set adopt_existing = true.", r.client.Address(), stamped, env.StampDataPath(), stamped))
+		resp.Diagnostics.AddError("Environment Stamp Already Exists", fmt.Sprintf("The Vault at %s is already stamped environment %q at %s; import it or set adopt_existing = true (import ID: %s).", r.client.Address(), stamped, env.StampDataPath(), stamped))
 		return
 	}
 	if !mountFound {

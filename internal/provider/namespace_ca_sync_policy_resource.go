@@ -428,7 +428,7 @@ func (r *caSyncPolicyResource) checkNotForeign(ctx context.Context, cs naming.CA
 		}
 	}
 	foreign := func(what string) {
-		diags.AddError("Object Already Exists", fmt.Sprintf("The %s already exists and was not created by vaultboot for CA sync policy %q: import it (terraform import vaultboot_namespace_ca_sync_policy.<name> %s) or set adopt_existing = true.", what, cs.Name(), cs.Name()))
+		diags.AddError("Object Already Exists", fmt.Sprintf("The %s already exists; import it or set adopt_existing = true. It was not created by vaultboot for CA sync policy %q, so create will not take it over (import ID: %s).", what, cs.Name(), cs.Name()))
 	}
 	if pFound && naming.PolicyOwner(policy) != owner {
 		foreign("Vault policy " + naming.PolicyPath(cs.PolicyName()))
