@@ -749,3 +749,5 @@ func testClient(t *testing.T, v *testharness.Vault, env string) *vaultclient.Cli
 	}
 	return c
 }
+
+func timeNowPlusYear() time.Time { return time.Now().AddDate(1, 0, 0) }
