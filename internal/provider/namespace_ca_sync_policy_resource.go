@@ -94,7 +94,7 @@ func (r *caSyncPolicyResource) Schema(_ context.Context, _ resource.SchemaReques
 		},
 		Blocks: map[string]schema.Block{
 			"ca_source": schema.SingleNestedBlock{
-				MarkdownDescription: "Where the CA bundle comes from: exactly one of `pki_mount`, `kv_path` or `pem`. It must be one or more PEM CA certificates, none expired; a bundle expiring within 30 days gives a warning.",
+				MarkdownDescription: "Required. Where the CA bundle comes from: exactly one of `pki_mount`, `kv_path` or `pem`. It must be one or more PEM CA certificates, none expired; a bundle expiring within 30 days gives a warning.",
 				Validators:          []validator.Object{objectvalidator.IsRequired()},
 				Attributes: map[string]schema.Attribute{
 					"pki_mount": schema.StringAttribute{
@@ -122,7 +122,7 @@ func (r *caSyncPolicyResource) Schema(_ context.Context, _ resource.SchemaReques
 				},
 			},
 			"namespaces": schema.SingleNestedBlock{
-				MarkdownDescription: "Which namespaces get the CA: those named in `match_names`, or starting with one of `match_prefixes`, or carrying every label of `match_labels`; minus `exclude_names`. At least one `match_*` is required.",
+				MarkdownDescription: "Required. Which namespaces get the CA: those named in `match_names`, or starting with one of `match_prefixes`, or carrying every label of `match_labels`; minus `exclude_names`. At least one `match_*` is required.",
 				Validators:          []validator.Object{objectvalidator.IsRequired()},
 				Attributes: map[string]schema.Attribute{
 					"match_names": schema.SetAttribute{
@@ -152,7 +152,7 @@ func (r *caSyncPolicyResource) Schema(_ context.Context, _ resource.SchemaReques
 				},
 			},
 			"target": schema.SingleNestedBlock{
-				MarkdownDescription: "The object the syncer writes in every selected namespace.",
+				MarkdownDescription: "Required. The object the syncer writes in every selected namespace.",
 				Validators:          []validator.Object{objectvalidator.IsRequired()},
 				Attributes: map[string]schema.Attribute{
 					"kind": schema.StringAttribute{
@@ -189,7 +189,7 @@ func (r *caSyncPolicyResource) Schema(_ context.Context, _ resource.SchemaReques
 				},
 			},
 			"syncer": schema.SingleNestedBlock{
-				MarkdownDescription: "The syncer's service account: the only identity the role `E-ca-sync-N` lets log in.",
+				MarkdownDescription: "Required. The syncer's service account: the only identity the role `E-ca-sync-N` lets log in.",
 				Validators:          []validator.Object{objectvalidator.IsRequired()},
 				Attributes: map[string]schema.Attribute{
 					"namespace": schema.StringAttribute{

@@ -751,3 +751,30 @@ func testClient(t *testing.T, v *testharness.Vault, env string) *vaultclient.Cli
 }
 
 func timeNowPlusYear() time.Time { return time.Now().AddDate(1, 0, 0) }
+
+// TestAccExamples_caSyncAndEnvironment plans the documentation's examples
+// against the shared Vault, so they stay valid configurations. Nothing is
+// applied: the example sources need not exist (a missing source only warns
+// at plan time) and the shared Vault must stay unstamped.
+func TestAccExamples_caSyncAndEnvironment(t *testing.T) {
+	var body strings.Builder
+	for _, f := range []string{
+		"../../examples/resources/vaultboot_namespace_ca_sync_policy/resource.tf",
+		"../../examples/resources/vaultboot_environment/resource.tf",
+		"../../examples/data-sources/vaultboot_environment/data-source.tf",
+	} {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body.Write(b)
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:             testAccConfig(body.String()),
+			PlanOnly:           true,
+			ExpectNonEmptyPlan: true,
+		}},
+	})
+}
