@@ -103,7 +103,13 @@ func (r *environmentResource) ModifyPlan(ctx context.Context, req resource.Modif
 	}
 	env := r.client.Env()
 	plan.setComputed(env)
-	if !req.State.Raw.IsNull() {
+	if req.State.Raw.IsNull() {
+		// Refuse at plan time what Create would refuse: the plan of a
+		// project pointed at the wrong Vault fails, not its apply.
+		if _, ok := r.preflight(ctx, plan, &resp.Diagnostics); !ok {
+			return
+		}
+	} else {
 		var state environmentResourceModel
 		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 		if state.Environment.ValueString() != env.Name() {
@@ -127,17 +133,8 @@ func (r *environmentResource) Create(ctx context.Context, req resource.CreateReq
 		return
 	}
 	env := r.client.Env()
-	// Every check comes before the first write: a refused create changes nothing.
-	mountFound, ok := r.checkKVMount(ctx, &resp.Diagnostics)
+	mountFound, ok := r.preflight(ctx, plan, &resp.Diagnostics)
 	if !ok {
-		return
-	}
-	stamped, ok := r.readStamp(ctx, &resp.Diagnostics)
-	if !ok {
-		return
-	}
-	if stamped != "" && !plan.AdoptExisting.ValueBool() {
-		resp.Diagnostics.AddError("Environment Stamp Already Exists", fmt.Sprintf("The Vault at %s is already stamped environment %q at %s; import it or set adopt_existing = true (import ID: %s).", r.client.Address(), stamped, env.StampDataPath(), stamped))
 		return
 	}
 	if !mountFound {
@@ -151,6 +148,26 @@ func (r *environmentResource) Create(ctx context.Context, req resource.CreateReq
 	}
 	plan.setComputed(env)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+// preflight runs every check of Create before its first write, so a refused
+// create changes nothing: the KV mount is absent or KV v2, and the Vault is
+// unstamped (or stamped with this environment and adopt_existing is set).
+func (r *environmentResource) preflight(ctx context.Context, plan environmentResourceModel, diags *diag.Diagnostics) (mountFound, ok bool) {
+	mountFound, ok = r.checkKVMount(ctx, diags)
+	if !ok {
+		return false, false
+	}
+	stamped, ok := r.readStamp(ctx, diags)
+	if !ok {
+		return false, false
+	}
+	if stamped != "" && !plan.AdoptExisting.ValueBool() {
+		env := r.client.Env()
+		diags.AddError("Environment Stamp Already Exists", fmt.Sprintf("The Vault at %s is already stamped environment %q at %s; import it or set adopt_existing = true (import ID: %s).", r.client.Address(), stamped, env.StampDataPath(), stamped))
+		return false, false
+	}
+	return mountFound, true
 }
 
 // checkKVMount makes sure the conventions' KV mount is absent (found is

@@ -168,7 +168,7 @@ func TestAccEnvironment_kvMount(t *testing.T) {
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
-			{Config: cfg("kv-one"), ExpectError: errorRE("KV Mount Is Not Version 2", `"kv-one"`, "KV version 1", "never retunes an existing mount")},
+			{Config: cfg("kv-one"), PlanOnly: true, ExpectError: errorRE("KV Mount Is Not Version 2", `"kv-one"`, "KV version 1", "never retunes an existing mount")},
 			{Config: cfg("not-kv"), ExpectError: errorRE("KV Mount Is Not a KV Mount", `"pki" secrets engine`, "never replaces an existing mount")},
 			{
 				Config: cfg("kv-fresh"),
@@ -211,6 +211,7 @@ func TestAccEnvironment_refusesRestamp(t *testing.T) {
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
+			{Config: v.ProviderBlock("production") + "resource \"vaultboot_environment\" \"this\" {}\n", PlanOnly: true, ExpectError: want},
 			{Config: v.ProviderBlock("production") + "resource \"vaultboot_environment\" \"this\" {}\n", ExpectError: want},
 			{Config: v.ProviderBlock("production") + "resource \"vaultboot_environment\" \"this\" {\n  adopt_existing = true\n}\n", ExpectError: want},
 		},

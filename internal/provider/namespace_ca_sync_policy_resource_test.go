@@ -753,10 +753,12 @@ func testClient(t *testing.T, v *testharness.Vault, env string) *vaultclient.Cli
 func timeNowPlusYear() time.Time { return time.Now().AddDate(1, 0, 0) }
 
 // TestAccExamples_caSyncAndEnvironment plans the documentation's examples
-// against the shared Vault, so they stay valid configurations. Nothing is
+// against a dedicated Vault, so they stay valid configurations. Nothing is
 // applied: the example sources need not exist (a missing source only warns
-// at plan time) and the shared Vault must stay unstamped.
+// at plan time).
 func TestAccExamples_caSyncAndEnvironment(t *testing.T) {
+	testAccPreCheckDedicated(t)
+	v := testharness.StartVault(t)
 	var body strings.Builder
 	for _, f := range []string{
 		"../../examples/resources/vaultboot_namespace_ca_sync_policy/resource.tf",
@@ -769,10 +771,10 @@ func TestAccExamples_caSyncAndEnvironment(t *testing.T) {
 		}
 		body.Write(b)
 	}
-	resource.ParallelTest(t, resource.TestCase{
+	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config:             testAccConfig(body.String()),
+			Config:             v.ProviderBlock("production") + body.String(),
 			PlanOnly:           true,
 			ExpectNonEmptyPlan: true,
 		}},
