@@ -716,10 +716,10 @@ func TestAccNamespaceCASyncPolicy_planDiagnostics(t *testing.T) {
 		summary  string
 		detail   string
 	}{
-		"expires soon":    {caSource{pem: soon}, diag.SeverityWarning, "CA Certificate Expires Soon", "in 9 days"},
-		"no CA yet":       {caSource{src: pki}, diag.SeverityWarning, "CA Source Not Readable Yet", "no default issuer"},
-		"expired":         {caSource{pem: testCert(t, "old", true, time.Now().Add(-time.Minute))}, diag.SeverityError, "CA Certificate Expired", "expired on"},
-		"not a CA at all": {caSource{pem: "junk"}, diag.SeverityError, "Invalid CA Source", "not PEM"},
+		"expires soon": {caSource{pem: soon}, diag.SeverityWarning, "CA Certificate Expires Soon", "in 9 days"},
+		"no CA yet":    {caSource{src: pki}, diag.SeverityWarning, "CA Source Not Readable Yet", "no default issuer"},
+		"expired":      {caSource{pem: testCert(t, "old", true, time.Now().Add(-time.Minute))}, diag.SeverityError, "CA Certificate Expired", "expired on"},
+		"not PEM":      {caSource{pem: "junk"}, diag.SeverityError, "Invalid CA Source", "not PEM"},
 	}
 	for name, c := range cases {
 		var diags diag.Diagnostics
