@@ -139,7 +139,7 @@ func TestAccEnvironment_basic(t *testing.T) {
 				ResourceName:  res,
 				ImportState:   true,
 				ImportStateId: "production",
-				ExpectError:   errorRE("Invalid Import ID", `configured for "integration", not "production"`),
+				ExpectError:   testharness.ErrorRE("Invalid Import ID", `configured for "integration", not "production"`),
 			},
 			{
 				// Stamp deleted out of band: the plan creates it again.
@@ -168,8 +168,8 @@ func TestAccEnvironment_kvMount(t *testing.T) {
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
-			{Config: cfg("kv-one"), PlanOnly: true, ExpectError: errorRE("KV Mount Is Not Version 2", `"kv-one"`, "KV version 1", "never retunes an existing mount")},
-			{Config: cfg("not-kv"), ExpectError: errorRE("KV Mount Is Not a KV Mount", `"pki" secrets engine`, "never replaces an existing mount")},
+			{Config: cfg("kv-one"), PlanOnly: true, ExpectError: testharness.ErrorRE("KV Mount Is Not Version 2", `"kv-one"`, "KV version 1", "never retunes an existing mount")},
+			{Config: cfg("not-kv"), ExpectError: testharness.ErrorRE("KV Mount Is Not a KV Mount", `"pki" secrets engine`, "never replaces an existing mount")},
 			{
 				Config: cfg("kv-fresh"),
 				Check: func(*terraform.State) error {
@@ -207,7 +207,7 @@ func TestAccEnvironment_refusesRestamp(t *testing.T) {
 	testAccPreCheckDedicated(t)
 	v := testharness.StartVault(t)
 	stamp(t, v, "integration")
-	want := errorRE("Environment Mismatch", v.Addr, `stamped environment "integration"`, `configured for environment "production"`, "never re-stamps")
+	want := testharness.ErrorRE("Environment Mismatch", v.Addr, `stamped environment "integration"`, `configured for environment "production"`, "never re-stamps")
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
@@ -233,7 +233,7 @@ func TestAccEnvironment_existingStampNeedsImport(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config:      v.ProviderBlock("integration") + "resource \"vaultboot_environment\" \"this\" {}\n",
-				ExpectError: errorRE(`already stamped environment "integration"`, "import it or set adopt_existing = true"),
+				ExpectError: testharness.ErrorRE(`already stamped environment "integration"`, "import it or set adopt_existing = true"),
 			},
 			{
 				Config: v.ProviderBlock("integration") + "resource \"vaultboot_environment\" \"this\" {\n  adopt_existing = true\n}\n",
@@ -259,7 +259,7 @@ func TestAccEnvironmentGuard_mismatch(t *testing.T) {
 	stamp(t, v, "integration")
 	caPEM := testCert(t, "vaultboot guard CA", true, timeNowPlusYear())
 	cfg := v.ProviderBlock("production") + caSyncResource("guarded", fmt.Sprintf("    pem = <<-EOT\n%s    EOT", indent(caPEM)), caSyncDefaultBlocks)
-	want := errorRE("Environment Mismatch", v.Addr, `stamped environment "integration"`, `configured for environment "production"`, "refusing to touch it")
+	want := testharness.ErrorRE("Environment Mismatch", v.Addr, `stamped environment "integration"`, `configured for environment "production"`, "refusing to touch it")
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{

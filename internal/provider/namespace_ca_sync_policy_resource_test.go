@@ -430,16 +430,7 @@ func TestAccNamespaceCASyncPolicy_pemAndKV(t *testing.T) {
 	})
 }
 
-// errorRE matches the fragments in order in Terraform's output, which
-// re-wraps long messages: any space in a fragment matches any whitespace.
-func errorRE(fragments ...string) *regexp.Regexp {
-	quoted := make([]string, len(fragments))
-	for i, f := range fragments {
-		quoted[i] = strings.ReplaceAll(regexp.QuoteMeta(f), " ", `\s+`)
-	}
-	return regexp.MustCompile(`(?s)` + strings.Join(quoted, ".*"))
-}
-
+// indent nests PEM text in a heredoc.
 func indent(s string) string {
 	return "      " + strings.ReplaceAll(strings.TrimSuffix(s, "\n"), "\n", "\n      ") + "\n"
 }
@@ -457,7 +448,7 @@ func TestAccNamespaceCASyncPolicy_errors(t *testing.T) {
 	heredoc := func(p string) string { return fmt.Sprintf("    pem = <<-EOT\n%s    EOT", indent(p)) }
 	cfg := func(source, blocks string) string { return caSyncConfig(caSyncResource("errors", source, blocks)) }
 	step := func(source, blocks string, want ...string) resource.TestStep {
-		return resource.TestStep{Config: cfg(source, blocks), ExpectError: errorRE(want...)}
+		return resource.TestStep{Config: cfg(source, blocks), ExpectError: testharness.ErrorRE(want...)}
 	}
 	b := caSyncDefaultBlocks
 	swap := func(old, new string) string { return strings.Replace(b, old, new, 1) }
@@ -494,7 +485,7 @@ func TestAccNamespaceCASyncPolicy_errors(t *testing.T) {
     namespace       = "vault-system"
     service_account = "ca-syncer"
   }`, ``), "Invalid Block"),
-			{Config: caSyncConfig(caSyncResource("ca-sync-x", `    pki_mount = "pki-casync"`, b)), ExpectError: errorRE("reserved prefix")},
+			{Config: caSyncConfig(caSyncResource("ca-sync-x", `    pki_mount = "pki-casync"`, b)), ExpectError: testharness.ErrorRE("reserved prefix")},
 		},
 	})
 	// Every refused apply failed before its first write.
@@ -534,7 +525,7 @@ func TestAccNamespaceCASyncPolicy_foreign(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config: caSyncConfig(caSyncResource("foreign", src, caSyncDefaultBlocks)),
-				ExpectError: errorRE(
+				ExpectError: testharness.ErrorRE(
 					"Vault policy sys/policies/acl/acc-ca-sync-foreign already exists; import it or set adopt_existing = true",
 					"Kubernetes auth role auth/kubernetes-casync/role/acc-ca-sync-foreign already exists",
 					"document secret/metadata/_vaultboot/acc/ca-sync/foreign already exists"),
