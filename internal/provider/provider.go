@@ -168,9 +168,13 @@ func (p *vaultbootProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 }
 
 func (p *vaultbootProvider) Resources(context.Context) []func() resource.Resource {
-	return []func() resource.Resource{}
+	return []func() resource.Resource{
+		NewAppSecretPathResource,
+	}
 }
 
 func (p *vaultbootProvider) DataSources(context.Context) []func() datasource.DataSource {
-	return []func() datasource.DataSource{}
+	return []func() datasource.DataSource{
+		NewAppSecretPathDataSource,
+	}
 }
