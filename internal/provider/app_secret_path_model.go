@@ -187,10 +187,10 @@ func durationFromString(prior types.String, vault string) types.String {
 
 // seconds converts a validated duration attribute for Vault; null is 0.
 func seconds(v types.String) int64 {
-	d, _ := parseDuration(v.ValueString())
 	if v.IsNull() {
 		return 0
 	}
+	d, _ := parseDuration(v.ValueString())
 	return int64(d / time.Second)
 }
 

@@ -222,9 +222,11 @@ func (r *appSecretPathResource) ValidateConfig(ctx context.Context, req resource
 		return
 	}
 	k := m.Kubernetes
-	allow := m.AllowWildcard.ValueBool() && !m.AllowWildcard.IsUnknown()
-	checkWildcard(ctx, path.Root("kubernetes").AtName("namespaces"), k.Namespaces, allow, "the named service accounts of any namespace", resp)
-	checkWildcard(ctx, path.Root("kubernetes").AtName("service_accounts"), k.ServiceAccounts, allow, "any service account of the bound namespaces", resp)
+	if !m.AllowWildcard.IsUnknown() { // e.g. a variable during terraform validate
+		allow := m.AllowWildcard.ValueBool()
+		checkWildcard(ctx, path.Root("kubernetes").AtName("namespaces"), k.Namespaces, allow, "the named service accounts of any namespace", resp)
+		checkWildcard(ctx, path.Root("kubernetes").AtName("service_accounts"), k.ServiceAccounts, allow, "any service account of the bound namespaces", resp)
+	}
 	if k.TokenTTL.IsNull() || k.TokenTTL.IsUnknown() || k.TokenMaxTTL.IsNull() || k.TokenMaxTTL.IsUnknown() {
 		return
 	}

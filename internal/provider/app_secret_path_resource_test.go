@@ -233,7 +233,7 @@ func (e expectBefore) CheckPlan(_ context.Context, req plancheck.CheckPlanReques
 		if rc.Address != e.addr {
 			continue
 		}
-		var got any = rc.Change.Before
+		got := rc.Change.Before
 		for _, name := range e.path {
 			m, _ := got.(map[string]any)
 			got = m[name]

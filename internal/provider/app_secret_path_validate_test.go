@@ -69,3 +69,13 @@ func TestAppSecretPathWildcardWarning(t *testing.T) {
 		t.Errorf("named bindings: %v, want no diagnostics", resp.Diagnostics)
 	}
 }
+
+// TestAppSecretPathWildcardUnknownAllow: while allow_wildcard is not known
+// yet (a variable during terraform validate) a wildcard is not refused.
+func TestAppSecretPathWildcardUnknownAllow(t *testing.T) {
+	m := wildcardConfig(false, []string{"*"}, []string{"status"})
+	m.AllowWildcard = types.BoolUnknown()
+	if resp := validateApp(t, m); resp.Diagnostics.HasError() {
+		t.Errorf("unknown allow_wildcard: %v, want no error", resp.Diagnostics)
+	}
+}
