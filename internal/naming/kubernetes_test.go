@@ -19,7 +19,8 @@ func TestValidateNamespace(t *testing.T) {
 }
 
 func TestValidateServiceAccount(t *testing.T) {
-	for _, sa := range []string{"payments", "payments-api", "my.sa", "0", strings.Repeat("a", 253), Wildcard} {
+	long := strings.Repeat(strings.Repeat("a", 62)+".", 4) + "a" // 253 characters
+	for _, sa := range []string{"payments", "payments-api", "my.sa", "0", long, Wildcard} {
 		if err := ValidateServiceAccount(sa); err != nil {
 			t.Errorf("ValidateServiceAccount(%q) = %v, want ok", sa, err)
 		}
