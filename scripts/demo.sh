@@ -17,13 +17,15 @@ say() { printf '==> %s\n' "$*"; }
 
 cleanup() {
   local rc=$?
+  # On someone else's Vault, leave nothing behind but the apps' kept secrets.
   if [ -n "$external" ] && [ -f "$work/demo/terraform.tfstate" ]; then
     say "destroying the demo apps in $VAULT_ADDR (their KV metadata stays, marked as removed)"
     "$tf" -chdir="$work/demo" destroy -auto-approve -input=false -no-color >"$work/destroy.log" 2>&1 ||
       { echo "destroy failed; log:"; cat "$work/destroy.log"; rc=1; }
-    if [ -n "$enabled_k8s" ]; then
-      "$vault" auth disable kubernetes >/dev/null || rc=1
-    fi
+  fi
+  if [ -n "$external" ] && [ -n "$enabled_k8s" ]; then
+    say "disabling the auth/kubernetes mount the demo enabled"
+    "$vault" auth disable kubernetes >/dev/null || rc=1
   fi
   if [ -n "$vault_pid" ]; then
     say "stopping the Vault dev server (pid $vault_pid)"
@@ -86,8 +88,6 @@ else
   # Never lend the demo server's commands a namespace or CA of the caller's shell.
   unset VAULT_NAMESPACE VAULT_CACERT VAULT_CLIENT_CERT VAULT_CLIENT_KEY VAULT_SKIP_VERIFY
   start_vault
-  # Stamp the throwaway server, so the provider's environment guard is satisfied.
-  "$vault" kv put secret/_vaultboot/environment environment=demo >/dev/null
 fi
 
 # Apps with a kubernetes block need the Kubernetes auth method. The demo has
@@ -128,7 +128,10 @@ if ! "$tf" -chdir="$work/demo" apply "${flags[@]}" demo.tfplan >"$work/apply.log
   cat "$work/apply.log"
   exit 1
 fi
-grep -E "Creation complete|Apply complete" "$work/apply.log" | sed 's/\x1b\[[0-9;]*m//g'
+# The apply's summary and its warnings (other than dev_overrides' own).
+sed 's/\x1b\[[0-9;]*m//g' "$work/apply.log" |
+  grep -E '^(- |.*Creation complete|Apply complete)' | grep -v 'Provider development overrides' |
+  sed 's/^- /warning: /' || true
 
 say "outputs"
 "$tf" -chdir="$work/demo" output "${output_flags[@]}"

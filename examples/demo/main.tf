@@ -14,6 +14,13 @@ provider "vaultboot" {
   environment = "demo"
 }
 
+# Stamp the Vault as environment "demo": a provider configured for any other
+# environment now refuses to change it. The apps wait for the stamp, so the
+# environment guard finds it on their first request.
+resource "vaultboot_environment" "demo" {
+  description = "make demo: a throwaway local dev server"
+}
+
 # The payments service: its pods read secret/data/demo/payments, the
 # payments team writes it.
 resource "vaultboot_app_secret_path" "payments" {
@@ -27,6 +34,8 @@ resource "vaultboot_app_secret_path" "payments" {
   }
 
   custom_metadata = { team = "payments" }
+
+  depends_on = [vaultboot_environment.demo]
 }
 
 # Billing runs an API and a worker in two namespaces.
@@ -40,6 +49,8 @@ resource "vaultboot_app_secret_path" "billing" {
   }
 
   max_versions = 25
+
+  depends_on = [vaultboot_environment.demo]
 }
 
 # Reporting has no pods in the cluster: only its owners and CI use the secret.
@@ -47,6 +58,8 @@ resource "vaultboot_app_secret_path" "reporting" {
   app          = "reporting"
   description  = "Nightly reporting job"
   cas_required = true
+
+  depends_on = [vaultboot_environment.demo]
 }
 
 locals {
