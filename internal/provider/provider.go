@@ -169,6 +169,7 @@ func (p *vaultbootProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 
 func (p *vaultbootProvider) Resources(context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
+		NewAppSecretPathResource,
 		NewEnvironmentResource,
 		NewNamespaceCASyncPolicyResource,
 	}
@@ -176,6 +177,7 @@ func (p *vaultbootProvider) Resources(context.Context) []func() resource.Resourc
 
 func (p *vaultbootProvider) DataSources(context.Context) []func() datasource.DataSource {
 	return []func() datasource.DataSource{
+		NewAppSecretPathDataSource,
 		NewEnvironmentDataSource,
 	}
 }
