@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"reflect"
 	"sort"
-	"strings"
 	"testing"
 
 	"github.com/hashicorp/vault/api"
@@ -27,17 +26,6 @@ func testAccApp(t *testing.T, name string) naming.App {
 		t.Fatal(err)
 	}
 	return app
-}
-
-// testAccKubernetesMount enables auth/kubernetes on a server. Tests of
-// several files enable it concurrently on the shared server, so "already in
-// use" from a racing test is success.
-func testAccKubernetesMount(t *testing.T, v *testharness.Vault) {
-	t.Helper()
-	err := v.Client.Sys().EnableAuthWithOptions("kubernetes", &api.EnableAuthOptions{Type: "kubernetes"})
-	if err != nil && !strings.Contains(err.Error(), "path is already in use") {
-		t.Fatalf("enable auth/kubernetes: %v", err)
-	}
 }
 
 // vaultRead reads path with client; a nil secret means 404.

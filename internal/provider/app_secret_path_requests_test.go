@@ -26,7 +26,7 @@ const appRequestsPerRefresh = 4
 // grow.
 func TestAccAppSecretPath_requestsPerRefresh(t *testing.T) {
 	v := testharness.Shared()
-	testAccKubernetesMount(t, v)
+	v.EnableAuth(t, "kubernetes", "kubernetes")
 	tfresource.ParallelTest(t, tfresource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []tfresource.TestStep{{

@@ -102,7 +102,7 @@ func checkDestroyKeepsSecret(v *testharness.Vault, app naming.App, wantVersions 
 // secret.
 func TestAccAppSecretPath_lifecycle(t *testing.T) {
 	v := testharness.Shared()
-	testAccKubernetesMount(t, v)
+	v.EnableAuth(t, "kubernetes", "kubernetes")
 	app := testAccApp(t, "payments")
 	addr := appAddr("payments")
 	create := `
@@ -267,7 +267,7 @@ func driftStep(config string, change func(), action plancheck.ResourceActionType
 // lost markers and a single lost policy are repaired in place.
 func TestAccAppSecretPath_drift(t *testing.T) {
 	v := testharness.Shared()
-	testAccKubernetesMount(t, v)
+	v.EnableAuth(t, "kubernetes", "kubernetes")
 	app := testAccApp(t, "billing")
 	addr := appAddr("billing")
 	config := testAccAppConfig("billing", `
@@ -345,7 +345,7 @@ func TestAccAppSecretPath_drift(t *testing.T) {
 func TestAccAppSecretPath_destroyKeepsSecret(t *testing.T) {
 	t.Parallel() // once: the two test cases below run in sequence
 	v := testharness.Shared()
-	testAccKubernetesMount(t, v)
+	v.EnableAuth(t, "kubernetes", "kubernetes")
 	app := testAccApp(t, "ledger")
 	config := testAccAppConfig("ledger", `
   kubernetes {
@@ -416,7 +416,7 @@ func TestAccAppSecretPath_purgeOnDestroy(t *testing.T) {
 // over and keeps the secret's versions.
 func TestAccAppSecretPath_adoptExisting(t *testing.T) {
 	v := testharness.Shared()
-	testAccKubernetesMount(t, v)
+	v.EnableAuth(t, "kubernetes", "kubernetes")
 	app := testAccApp(t, "invoices")
 	addr := appAddr("invoices")
 	kubernetes := `
@@ -527,7 +527,7 @@ func TestAccAppSecretPath_invalidInput(t *testing.T) {
 // role really is bound to every namespace.
 func TestAccAppSecretPath_wildcardAllowed(t *testing.T) {
 	v := testharness.Shared()
-	testAccKubernetesMount(t, v)
+	v.EnableAuth(t, "kubernetes", "kubernetes")
 	app := testAccApp(t, "status-page")
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,

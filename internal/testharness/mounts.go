@@ -18,10 +18,16 @@ func (v *Vault) EnableAuth(t testing.TB, path, authType string) string {
 		}
 		return m.Accessor
 	}
-	if err := v.Client.Sys().EnableAuthWithOptions(path, &api.EnableAuthOptions{Type: authType}); err != nil {
+	err := v.Client.Sys().EnableAuthWithOptions(path, &api.EnableAuthOptions{Type: authType})
+	if err != nil && !alreadyInUse(err) {
 		t.Fatalf("enable auth %s at %s: %v", authType, path, err)
 	}
-	return v.authMount(t, path).Accessor
+	// A parallel test may have enabled it between the check and the write.
+	m := v.authMount(t, path)
+	if m == nil || m.Type != authType {
+		t.Fatalf("auth/%s is not a %q mount after enabling it", path, authType)
+	}
+	return m.Accessor
 }
 
 // authMount returns the auth mount at path, or nil.
@@ -48,9 +54,16 @@ func (v *Vault) EnableSecrets(t testing.TB, path, engineType string, options map
 		}
 		return
 	}
-	if err := v.Client.Sys().Mount(path, &api.MountInput{Type: engineType, Options: options}); err != nil {
+	err = v.Client.Sys().Mount(path, &api.MountInput{Type: engineType, Options: options})
+	if err != nil && !alreadyInUse(err) {
 		t.Fatalf("mount %s at %s: %v", engineType, path, err)
 	}
+}
+
+// alreadyInUse is Vault's answer when a parallel test mounted the same path
+// first; the mount type is checked by the caller.
+func alreadyInUse(err error) bool {
+	return strings.Contains(err.Error(), "path is already in use")
 }
 
 // mountKey is how sys/auth and sys/mounts name a mount: no leading slash,
