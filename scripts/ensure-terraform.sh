@@ -3,7 +3,13 @@
 # v1.8.5 built with `go install` into the project's bin/ (Go module proxy only).
 set -euo pipefail
 bin="$(cd "$(dirname "$0")/.." && pwd)/bin"
-ok() { "$1" version -json 2>/dev/null | grep -Eq '"terraform_version": *"(1\.(8|9|[1-9][0-9])|[2-9])\.'; }
+# The version is captured before grep reads it: with pipefail, grep -q closing
+# the pipe early fails terraform with SIGPIPE now and then.
+ok() {
+  local v
+  v="$(CHECKPOINT_DISABLE=1 "$1" version -json 2>/dev/null)" &&
+    grep -Eq '"terraform_version": *"(1\.(8|9|[1-9][0-9])|[2-9])\.' <<<"$v"
+}
 if command -v terraform >/dev/null && ok "$(command -v terraform)"; then
   command -v terraform
   exit 0

@@ -95,3 +95,35 @@ func (a App) AgentAnnotations() map[string]string {
 		"vault.hashicorp.com/agent-inject-template-" + AgentSecretName: tmpl,
 	}
 }
+
+// Metadata is the custom_metadata written on the app's KV secret: the user's
+// keys, the description (when not empty) and the markers. Reserved keys in
+// user are overwritten, so a marker can never be forged through user input.
+func (a App) Metadata(user map[string]string, description string) map[string]string {
+	out := make(map[string]string, len(user)+3)
+	for k, v := range user {
+		out[k] = v
+	}
+	for _, k := range ReservedMetadataKeys {
+		delete(out, k)
+	}
+	if description != "" {
+		out[DescriptionKey] = description
+	}
+	for k, v := range a.Markers() {
+		out[k] = v
+	}
+	return out
+}
+
+// UserMetadata returns the keys of custom_metadata that are not vaultboot's
+// own (markers, removed marker, description).
+func UserMetadata(meta map[string]string) map[string]string {
+	out := make(map[string]string, len(meta))
+	for k, v := range meta {
+		if !IsReservedMetadataKey(k) {
+			out[k] = v
+		}
+	}
+	return out
+}

@@ -22,11 +22,24 @@ const (
 	// RemovedKey is set on an app's KV metadata when its conventions were
 	// destroyed but its secret versions were kept.
 	RemovedKey = "vaultboot-conventions-removed"
+	// DescriptionKey holds an app's description: KV metadata is the only
+	// object of an app that has room for one.
+	DescriptionKey = "vaultboot-description"
 )
 
 // ReservedMetadataKeys are the custom_metadata keys vaultboot writes itself;
 // users may not set them.
-var ReservedMetadataKeys = []string{MarkerKey, OwnerKey, RemovedKey}
+var ReservedMetadataKeys = []string{MarkerKey, OwnerKey, RemovedKey, DescriptionKey}
+
+// IsReservedMetadataKey reports whether key is one of ReservedMetadataKeys.
+func IsReservedMetadataKey(key string) bool {
+	for _, k := range ReservedMetadataKeys {
+		if k == key {
+			return true
+		}
+	}
+	return false
+}
 
 // ReservedPrefixes may not start an app or binding name: objects named
 // "E-deploy-*" and "E-ca-sync-*" belong to the deploy role and the CA sync

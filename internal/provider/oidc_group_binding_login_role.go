@@ -96,10 +96,10 @@ func claimsValue(claims map[string][]string) (types.Map, diag.Diagnostics) {
 	return m, diags
 }
 
-// roleData is the full managed field set written on every role write:
+// loginRoleData is the full managed field set written on every role write:
 // Vault merges role writes, so a field left out would keep whatever an
 // earlier write (or someone in the UI) put there.
-func roleData(ctx context.Context, role *loginRoleModel, groupID, roleType string) (map[string]any, diag.Diagnostics) {
+func loginRoleData(ctx context.Context, role *loginRoleModel, groupID, roleType string) (map[string]any, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	claims, d := claimsFromValue(ctx, role.BoundClaims)
 	diags.Append(d...)
@@ -169,8 +169,8 @@ func loginRoleFromVault(data map[string]any, prior *loginRoleModel, roleName str
 	m.AllowedRedirectURIs = vaultList(data["allowed_redirect_uris"], &diags)
 	m.OIDCScopes = vaultList(data["oidc_scopes"], &diags)
 	m.TokenPolicies = vaultList(data["token_policies"], &diags)
-	m.TokenTTL = durationFromSeconds(data["token_ttl"], prior.TokenTTL)
-	m.TokenMaxTTL = durationFromSeconds(data["token_max_ttl"], prior.TokenMaxTTL)
+	m.TokenTTL = loginRoleDuration(data["token_ttl"], prior.TokenTTL)
+	m.TokenMaxTTL = loginRoleDuration(data["token_max_ttl"], prior.TokenMaxTTL)
 	return m, diags
 }
 
@@ -193,10 +193,10 @@ func vaultClaims(v any) map[string][]string {
 	return out
 }
 
-// durationFromSeconds keeps the configured spelling ("1h") when Vault's
+// loginRoleDuration keeps the configured spelling ("1h") when Vault's
 // seconds mean the same, so "1h" and "3600s" never show as a change, and
 // otherwise shows Vault's value so drift is visible.
-func durationFromSeconds(v any, prior types.String) types.String {
+func loginRoleDuration(v any, prior types.String) types.String {
 	d := time.Duration(vaultSeconds(v)) * time.Second
 	if !prior.IsNull() && !prior.IsUnknown() {
 		if p, err := parseDuration(prior.ValueString()); err == nil && p == d {

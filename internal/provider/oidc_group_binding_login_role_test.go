@@ -21,7 +21,7 @@ func TestShortDuration(t *testing.T) {
 	}
 }
 
-func TestDurationFromSecondsKeepsSpelling(t *testing.T) {
+func TestLoginRoleDurationKeepsSpelling(t *testing.T) {
 	cases := []struct {
 		vault any
 		prior types.String
@@ -34,8 +34,8 @@ func TestDurationFromSecondsKeepsSpelling(t *testing.T) {
 		{nil, types.StringValue("0s"), "0s"},
 	}
 	for _, c := range cases {
-		if got := durationFromSeconds(c.vault, c.prior).ValueString(); got != c.want {
-			t.Errorf("durationFromSeconds(%v, %v) = %q, want %q", c.vault, c.prior, got, c.want)
+		if got := loginRoleDuration(c.vault, c.prior).ValueString(); got != c.want {
+			t.Errorf("loginRoleDuration(%v, %v) = %q, want %q", c.vault, c.prior, got, c.want)
 		}
 	}
 }
@@ -77,7 +77,7 @@ func TestRoleDataAlwaysBindsGroupID(t *testing.T) {
 		OIDCScopes: types.ListNull(types.StringType), TokenPolicies: types.ListNull(types.StringType),
 		TokenTTL: types.StringValue("1h"), TokenMaxTTL: types.StringValue("0s"),
 	}
-	data, diags := roleData(ctx, role, "grp-7", "jwt")
+	data, diags := loginRoleData(ctx, role, "grp-7", "jwt")
 	if diags.HasError() {
 		t.Fatal(diags)
 	}

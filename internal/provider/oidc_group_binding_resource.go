@@ -461,7 +461,7 @@ func (r *oidcGroupBindingResource) writeRole(ctx context.Context, b naming.Bindi
 			fmt.Sprintf("The auth mount %q is of type oidc, so the login role is an OIDC role, and Vault requires allowed_redirect_uris for it: list the callback URIs of the Vault UI and CLI.", mountPath))
 		return false
 	}
-	data, d := roleData(ctx, plan.LoginRole, plan.GroupID.ValueString(), mount.Type)
+	data, d := loginRoleData(ctx, plan.LoginRole, plan.GroupID.ValueString(), mount.Type)
 	diags.Append(d...)
 	if diags.HasError() {
 		return false

@@ -169,10 +169,16 @@ func (p *vaultbootProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 
 func (p *vaultbootProvider) Resources(context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
+		NewAppSecretPathResource,
+		NewEnvironmentResource,
+		NewNamespaceCASyncPolicyResource,
 		NewOIDCGroupBindingResource,
 	}
 }
 
 func (p *vaultbootProvider) DataSources(context.Context) []func() datasource.DataSource {
-	return []func() datasource.DataSource{}
+	return []func() datasource.DataSource{
+		NewAppSecretPathDataSource,
+		NewEnvironmentDataSource,
+	}
 }

@@ -7,6 +7,7 @@ package vaultclient
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"net/url"
@@ -131,6 +132,10 @@ func (c *Client) loginJWT(ctx context.Context, l JWTLogin) error {
 		s, err = c.api.Logical().WriteWithContext(ctx, path, map[string]any{"role": l.Role, "jwt": l.JWT})
 		return err
 	})
+	var verr *Error
+	if errors.As(err, &verr) && verr.Status >= 400 && verr.Status < 500 {
+		verr.Hint = fmt.Sprintf("Check auth_login_jwt: the role %q must exist on the JWT mount %q and accept this token's issuer, audience and claims", l.Role, l.Mount)
+	}
 	if err != nil {
 		return err
 	}

@@ -21,6 +21,9 @@ type Error struct {
 	Cause    error
 	// Retried is the time spent retrying before giving up (0 if not retried).
 	Retried time.Duration
+	// Hint, when set, replaces the generic advice for the status: the typed
+	// call knows better what the failure means (e.g. a PKI mount without CA).
+	Hint string
 }
 
 func (e *Error) Error() string {
@@ -59,6 +62,8 @@ func (e *Error) vaultMessage() string {
 
 func (e *Error) hint() string {
 	switch {
+	case e.Hint != "":
+		return e.Hint
 	case e.Status == http.StatusForbidden:
 		return "The token needs the policy printed by data.vaultboot_provider_policy, or it has expired"
 	case e.Status == 0 || e.Status >= 500 || e.Status == http.StatusTooManyRequests:

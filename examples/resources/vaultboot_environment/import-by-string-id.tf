@@ -1,0 +1,4 @@
+import {
+  to = vaultboot_environment.this
+  id = "production"
+}

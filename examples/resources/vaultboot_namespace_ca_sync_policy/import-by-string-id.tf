@@ -1,0 +1,4 @@
+import {
+  to = vaultboot_namespace_ca_sync_policy.internal_ca
+  id = "internal-ca"
+}

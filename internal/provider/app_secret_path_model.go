@@ -1,0 +1,211 @@
+package provider
+
+import (
+	"context"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/vaultboot/terraform-provider-vaultboot/internal/naming"
+	"github.com/vaultboot/terraform-provider-vaultboot/internal/vaultclient"
+)
+
+// appSecretPathModel is the resource's state.
+type appSecretPathModel struct {
+	ID                  types.String        `tfsdk:"id"`
+	App                 types.String        `tfsdk:"app"`
+	Description         types.String        `tfsdk:"description"`
+	Kubernetes          *appKubernetesModel `tfsdk:"kubernetes"`
+	MaxVersions         types.Int64         `tfsdk:"max_versions"`
+	CASRequired         types.Bool          `tfsdk:"cas_required"`
+	DeleteVersionAfter  types.String        `tfsdk:"delete_version_after"`
+	CustomMetadata      types.Map           `tfsdk:"custom_metadata"`
+	PurgeOnDestroy      types.Bool          `tfsdk:"purge_on_destroy"`
+	AdoptExisting       types.Bool          `tfsdk:"adopt_existing"`
+	AllowWildcard       types.Bool          `tfsdk:"allow_wildcard"`
+	Path                types.String        `tfsdk:"path"`
+	DataPath            types.String        `tfsdk:"data_path"`
+	ReadPolicy          types.String        `tfsdk:"read_policy"`
+	WritePolicy         types.String        `tfsdk:"write_policy"`
+	KubernetesRole      types.String        `tfsdk:"kubernetes_role"`
+	AgentAnnotations    types.Map           `tfsdk:"agent_annotations"`
+	ReadPolicyDocument  types.String        `tfsdk:"read_policy_document"`
+	WritePolicyDocument types.String        `tfsdk:"write_policy_document"`
+}
+
+// appKubernetesModel is the kubernetes block.
+type appKubernetesModel struct {
+	Namespaces      types.Set    `tfsdk:"namespaces"`
+	ServiceAccounts types.Set    `tfsdk:"service_accounts"`
+	Audience        types.String `tfsdk:"audience"`
+	TokenTTL        types.String `tfsdk:"token_ttl"`
+	TokenMaxTTL     types.String `tfsdk:"token_max_ttl"`
+	TokenPolicies   types.List   `tfsdk:"token_policies"`
+}
+
+// appDesired is what create and update write to Vault.
+type appDesired struct {
+	meta vaultclient.KVMetadata
+	role *vaultclient.KubernetesRole // nil without a kubernetes block
+}
+
+// setNames sets the attributes that follow from the app name alone,
+// including the policy documents as vaultboot renders them.
+func (m *appSecretPathModel) setNames(ctx context.Context, app naming.App) diag.Diagnostics {
+	m.ID = types.StringValue(app.Name())
+	m.Path = types.StringValue(app.LogicalPath())
+	m.DataPath = types.StringValue(app.DataPath())
+	m.ReadPolicy = types.StringValue(app.ReadPolicyName())
+	m.WritePolicy = types.StringValue(app.WritePolicyName())
+	m.KubernetesRole = types.StringValue(app.KubernetesRoleName())
+	m.ReadPolicyDocument = types.StringValue(app.ReadPolicy())
+	m.WritePolicyDocument = types.StringValue(app.WritePolicy())
+	var diags diag.Diagnostics
+	m.AgentAnnotations, diags = types.MapValueFrom(ctx, types.StringType, app.AgentAnnotations())
+	return diags
+}
+
+// desired turns a fully known plan into the Vault objects to write.
+func (m *appSecretPathModel) desired(ctx context.Context, app naming.App) (appDesired, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	user := map[string]string{}
+	if !m.CustomMetadata.IsNull() {
+		diags.Append(m.CustomMetadata.ElementsAs(ctx, &user, false)...)
+	}
+	d := appDesired{meta: vaultclient.KVMetadata{
+		MaxVersions:        m.MaxVersions.ValueInt64(),
+		CASRequired:        m.CASRequired.ValueBool(),
+		DeleteVersionAfter: m.DeleteVersionAfter.ValueString(),
+		CustomMetadata:     app.Metadata(user, m.Description.ValueString()),
+	}}
+	if k := m.Kubernetes; k != nil {
+		role := &vaultclient.KubernetesRole{
+			Audience:      k.Audience.ValueString(),
+			TokenTTL:      seconds(k.TokenTTL),
+			TokenMaxTTL:   seconds(k.TokenMaxTTL),
+			TokenPolicies: []string{app.ReadPolicyName()},
+		}
+		diags.Append(k.Namespaces.ElementsAs(ctx, &role.Namespaces, false)...)
+		diags.Append(k.ServiceAccounts.ElementsAs(ctx, &role.ServiceAccountNames, false)...)
+		d.role = role
+	}
+	return d, diags
+}
+
+// setObserved sets the state from what Vault holds. Values equal in meaning
+// to the prior state ("1h" and 3600 seconds) keep the prior spelling.
+func (m *appSecretPathModel) setObserved(ctx context.Context, app naming.App, got appObjects) diag.Diagnostics {
+	diags := m.setNames(ctx, app)
+	m.ReadPolicyDocument = optionalString(got.readDoc)
+	m.WritePolicyDocument = optionalString(got.writeDoc)
+	diags.Append(m.setMetadata(ctx, app, got.meta)...)
+	if got.role == nil || (m.Kubernetes == nil && !got.roleIsOurs(app)) {
+		m.Kubernetes = nil
+		return diags
+	}
+	diags.Append(m.setRole(ctx, got.role)...)
+	return diags
+}
+
+// setMetadata maps the KV metadata. Metadata that is missing, not marked as
+// this app's, or marked as removed is not under management: its fields go
+// null, so the plan writes them (and the markers) back.
+func (m *appSecretPathModel) setMetadata(ctx context.Context, app naming.App, meta *vaultclient.KVMetadata) diag.Diagnostics {
+	if meta == nil || !naming.IsMarked(meta.CustomMetadata, app.Owner()) || meta.CustomMetadata[naming.RemovedKey] != "" {
+		m.MaxVersions = types.Int64Null()
+		m.CASRequired = types.BoolNull()
+		m.DeleteVersionAfter = types.StringNull()
+		m.Description = types.StringNull()
+		m.CustomMetadata = types.MapNull(types.StringType)
+		return nil
+	}
+	m.MaxVersions = types.Int64Value(meta.MaxVersions)
+	m.CASRequired = types.BoolValue(meta.CASRequired)
+	m.DeleteVersionAfter = durationFromString(m.DeleteVersionAfter, meta.DeleteVersionAfter)
+	m.Description = types.StringNull()
+	if d, ok := meta.CustomMetadata[naming.DescriptionKey]; ok {
+		m.Description = types.StringValue(d)
+	}
+	user := naming.UserMetadata(meta.CustomMetadata)
+	if len(user) == 0 && m.CustomMetadata.IsNull() {
+		return nil
+	}
+	var diags diag.Diagnostics
+	m.CustomMetadata, diags = types.MapValueFrom(ctx, types.StringType, user)
+	return diags
+}
+
+func (m *appSecretPathModel) setRole(ctx context.Context, role *vaultclient.KubernetesRole) diag.Diagnostics {
+	prior := m.Kubernetes
+	if prior == nil {
+		prior = &appKubernetesModel{}
+	}
+	k := &appKubernetesModel{
+		Audience:      types.StringNull(),
+		TokenTTL:      durationFromSeconds(prior.TokenTTL, role.TokenTTL),
+		TokenMaxTTL:   durationFromSeconds(prior.TokenMaxTTL, role.TokenMaxTTL),
+		TokenPolicies: stringList(role.TokenPolicies),
+	}
+	if role.Audience != "" {
+		k.Audience = types.StringValue(role.Audience)
+	}
+	var diags, d diag.Diagnostics
+	k.Namespaces, d = types.SetValueFrom(ctx, types.StringType, role.Namespaces)
+	diags.Append(d...)
+	k.ServiceAccounts, d = types.SetValueFrom(ctx, types.StringType, role.ServiceAccountNames)
+	diags.Append(d...)
+	m.Kubernetes = k
+	return diags
+}
+
+// durationFromSeconds maps a TTL Vault returns in seconds: the prior string
+// when it means the same, null for Vault's 0 (unset), else Vault's value.
+func durationFromSeconds(prior types.String, secs int64) types.String {
+	got := time.Duration(secs) * time.Second
+	if d, err := parseDuration(prior.ValueString()); err == nil && !prior.IsNull() && d == got {
+		return prior
+	}
+	if secs == 0 {
+		return types.StringNull()
+	}
+	return types.StringValue(got.String())
+}
+
+// durationFromString maps a duration Vault returns as a string ("1h0m0s").
+func durationFromString(prior types.String, vault string) types.String {
+	got, err := time.ParseDuration(vault)
+	if err != nil {
+		return types.StringValue(vault)
+	}
+	if d, err := parseDuration(prior.ValueString()); err == nil && !prior.IsNull() && d == got {
+		return prior
+	}
+	return types.StringValue(vault)
+}
+
+// seconds converts a validated duration attribute for Vault; null is 0.
+func seconds(v types.String) int64 {
+	if v.IsNull() {
+		return 0
+	}
+	d, _ := parseDuration(v.ValueString())
+	return int64(d / time.Second)
+}
+
+func optionalString(s *string) types.String {
+	if s == nil {
+		return types.StringNull()
+	}
+	return types.StringValue(*s)
+}
+
+func stringList(ss []string) types.List {
+	vals := make([]attr.Value, len(ss))
+	for i, s := range ss {
+		vals[i] = types.StringValue(s)
+	}
+	l, _ := types.ListValue(types.StringType, vals) // cannot fail: every element is a string
+	return l
+}

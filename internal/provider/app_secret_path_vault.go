@@ -1,0 +1,145 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/vaultboot/terraform-provider-vaultboot/internal/naming"
+	"github.com/vaultboot/terraform-provider-vaultboot/internal/vaultclient"
+)
+
+// appObjects is what Vault holds for an app; nil means absent.
+type appObjects struct {
+	meta     *vaultclient.KVMetadata
+	readDoc  *string
+	writeDoc *string
+	role     *vaultclient.KubernetesRole
+}
+
+// observeApp reads the app's four objects concurrently: one refresh costs
+// exactly these four requests (plus the environment stamp, once per run).
+func observeApp(ctx context.Context, c *vaultclient.Client, app naming.App) (appObjects, error) {
+	var o appObjects
+	g, ctx := errgroup.WithContext(ctx)
+	g.Go(func() error {
+		m, found, err := c.ReadKVMetadata(ctx, app.MetadataPath())
+		if found {
+			o.meta = m
+		}
+		return err
+	})
+	g.Go(func() error { return readPolicy(ctx, c, app.ReadPolicyName(), &o.readDoc) })
+	g.Go(func() error { return readPolicy(ctx, c, app.WritePolicyName(), &o.writeDoc) })
+	g.Go(func() error {
+		r, found, err := c.ReadKubernetesRole(ctx, app.KubernetesRolePath())
+		if found {
+			o.role = r
+		}
+		return err
+	})
+	return o, g.Wait()
+}
+
+func readPolicy(ctx context.Context, c *vaultclient.Client, name string, dst **string) error {
+	doc, found, err := c.ReadPolicy(ctx, name)
+	if found {
+		*dst = &doc
+	}
+	return err
+}
+
+// ownsPolicy reports whether a policy document carries this app's header.
+func ownsPolicy(doc *string, app naming.App) bool {
+	return doc != nil && naming.PolicyOwner(*doc) == app.Owner()
+}
+
+// roleIsOurs: Vault roles carry no metadata, so a role is the app's when it
+// grants exactly the app's read policy and that policy is the app's.
+func (o appObjects) roleIsOurs(app naming.App) bool {
+	return o.role != nil && len(o.role.TokenPolicies) == 1 &&
+		o.role.TokenPolicies[0] == app.ReadPolicyName() && ownsPolicy(o.readDoc, app)
+}
+
+// foreign describes each existing object create would take over. KV
+// metadata marked as removed by the same app counts as the app's: creating
+// the conventions again after a destroy picks the kept secret up.
+func (o appObjects) foreign(app naming.App, withRole bool) []string {
+	var out []string
+	if o.meta != nil && !naming.IsMarked(o.meta.CustomMetadata, app.Owner()) {
+		out = append(out, fmt.Sprintf("The KV secret %s (metadata at %s)", app.LogicalPath(), app.MetadataPath()))
+	}
+	policies := []struct {
+		name string
+		doc  *string
+	}{{app.ReadPolicyName(), o.readDoc}, {app.WritePolicyName(), o.writeDoc}}
+	for _, p := range policies {
+		if p.doc != nil && !ownsPolicy(p.doc, app) {
+			out = append(out, fmt.Sprintf("The policy %q (%s)", p.name, naming.PolicyPath(p.name)))
+		}
+	}
+	if withRole && o.role != nil && !o.roleIsOurs(app) {
+		out = append(out, fmt.Sprintf("The Kubernetes auth role %q (%s)", app.KubernetesRoleName(), app.KubernetesRolePath()))
+	}
+	return out
+}
+
+// gone reports whether the app's conventions no longer exist: both policies
+// and (when managed) the role are absent. The KV metadata is the secret's
+// kept home, not the anchor: it outlives a destroy on purpose.
+func (o appObjects) gone(withRole bool) bool {
+	return o.readDoc == nil && o.writeDoc == nil && (!withRole || o.role == nil)
+}
+
+// writeApp writes every managed object concurrently; with removeRole (the
+// kubernetes block was removed) it deletes the role instead.
+func writeApp(ctx context.Context, c *vaultclient.Client, app naming.App, d appDesired, removeRole bool) error {
+	g, ctx := errgroup.WithContext(ctx)
+	g.Go(func() error { return c.WritePolicy(ctx, app.ReadPolicyName(), app.ReadPolicy()) })
+	g.Go(func() error { return c.WritePolicy(ctx, app.WritePolicyName(), app.WritePolicy()) })
+	g.Go(func() error { return c.WriteKVMetadata(ctx, app.MetadataPath(), d.meta) })
+	switch {
+	case d.role != nil:
+		g.Go(func() error {
+			err := c.WriteKubernetesRole(ctx, app.KubernetesRolePath(), *d.role)
+			if vaultclient.StatusOf(err) == http.StatusNotFound {
+				return fmt.Errorf("%w. No Kubernetes auth method is enabled there: enable it on the mount the provider's conventions.kubernetes_auth_mount names (default \"kubernetes\") first", err)
+			}
+			return err
+		})
+	case removeRole:
+		g.Go(func() error { return c.DeleteRole(ctx, app.KubernetesRolePath()) })
+	}
+	return g.Wait()
+}
+
+// deleteApp removes the policies and (when managed) the role, and keeps the
+// secret: its metadata gets the removed marker, or with purge it is deleted
+// with every version. Metadata that is not the app's is left alone, and the
+// returned warning says so.
+func deleteApp(ctx context.Context, c *vaultclient.Client, app naming.App, withRole, purge bool, now time.Time) (warning string, err error) {
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error { return c.DeletePolicy(gctx, app.ReadPolicyName()) })
+	g.Go(func() error { return c.DeletePolicy(gctx, app.WritePolicyName()) })
+	if withRole {
+		g.Go(func() error { return c.DeleteRole(gctx, app.KubernetesRolePath()) })
+	}
+	g.Go(func() error {
+		meta, found, err := c.ReadKVMetadata(gctx, app.MetadataPath())
+		switch {
+		case err != nil || !found:
+			return err
+		case !naming.IsMarked(meta.CustomMetadata, app.Owner()):
+			warning = fmt.Sprintf("The KV secret %s is no longer marked as vaultboot's for %s, so destroy neither marked nor purged it.", app.LogicalPath(), app.Owner())
+			return nil
+		case purge:
+			return c.DeleteKVMetadata(gctx, app.MetadataPath())
+		}
+		meta.CustomMetadata[naming.RemovedKey] = now.UTC().Format(time.RFC3339)
+		return c.WriteKVMetadata(gctx, app.MetadataPath(), *meta)
+	})
+	return warning, g.Wait()
+}

@@ -1,0 +1,80 @@
+// Package testharness runs the acceptance tests against real components, as
+// SPEC §5 requires: a genuine HashiCorp Vault v1.13.0 dev server (built from
+// tools/vault) and a real Terraform CLI. Vault itself is never mocked; the only
+// stand-ins are the identity systems Vault trusts (a Kubernetes TokenReview
+// endpoint and a JWT issuer), because a test must control them to prove who can
+// log in and what that identity may do.
+package testharness
+
+import (
+	"fmt"
+	"os"
+	"testing"
+)
+
+// shared is the package-wide dev server started by Main.
+var shared *Vault
+
+// leakingEnv lists the variables that vault/api, the Vault CLI and the provider
+// read from the environment. Main clears them so a developer's shell can never
+// point a test at a real Vault or lend it a real identity.
+var leakingEnv = []string{
+	"VAULT_ADDR", "VAULT_TOKEN", "VAULT_NAMESPACE", "VAULT_CACERT",
+	"VAULT_CLIENT_CERT", "VAULT_CLIENT_KEY", "VAULT_SKIP_VERIFY",
+	"VAULT_TLS_SERVER_NAME", "VAULTBOOT_AUTH_JWT",
+}
+
+// Main is the body of TestMain for every acceptance-test package:
+//
+//	func TestMain(m *testing.M) { os.Exit(testharness.Main(m)) }
+//
+// Without TF_ACC only unit tests run (resource.Test skips itself). With TF_ACC
+// a missing Vault or Terraform is a hard failure, never a skip: a skipped
+// acceptance suite would prove nothing while looking green.
+func Main(m *testing.M) int {
+	if os.Getenv("TF_ACC") == "" {
+		return m.Run()
+	}
+	v, err := setup()
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "testharness: %v\n", err)
+		return 1
+	}
+	shared = v
+	defer v.stop()
+	return m.Run()
+}
+
+// setup finds the tools, scrubs the environment and starts the shared server.
+func setup() (*Vault, error) {
+	tf, err := EnsureTerraform()
+	if err != nil {
+		return nil, fmt.Errorf("terraform: %w", err)
+	}
+	if err := os.Setenv("TF_ACC_TERRAFORM_PATH", tf); err != nil {
+		return nil, err
+	}
+	bin, err := EnsureVault()
+	if err != nil {
+		return nil, fmt.Errorf("vault: %w", err)
+	}
+	for _, name := range leakingEnv {
+		if err := os.Unsetenv(name); err != nil {
+			return nil, err
+		}
+	}
+	v, err := startVault(bin, options{})
+	if err != nil {
+		return nil, fmt.Errorf("start shared vault server: %w", err)
+	}
+	return v, nil
+}
+
+// Shared returns the package's dev server started by Main. It panics when Main
+// did not start one, which means TestMain is missing or TF_ACC is unset.
+func Shared() *Vault {
+	if shared == nil {
+		panic("testharness: no shared Vault server: call testharness.Main from TestMain and set TF_ACC=1")
+	}
+	return shared
+}
