@@ -68,7 +68,7 @@ func TestLoginRoleFromVaultSplitsGroupsClaim(t *testing.T) {
 	}
 }
 
-func TestRoleDataAlwaysBindsGroupID(t *testing.T) {
+func TestLoginRoleDataAlwaysBindsGroupID(t *testing.T) {
 	ctx := context.Background()
 	extra, _ := claimsValue(map[string][]string{"tid": {"tenant-a"}})
 	role := &loginRoleModel{

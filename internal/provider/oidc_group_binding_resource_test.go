@@ -2,6 +2,7 @@ package provider
 
 import (
 	"fmt"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -22,6 +23,17 @@ import (
 // because all tests of the package share one Vault and run in parallel.
 
 const bindingAddr = "vaultboot_oidc_group_binding.test"
+
+// bindingVault is the shared Vault for a binding acceptance test. Without
+// TF_ACC it skips, as resource.Test would, before the test's own setup asks
+// for a server that only runs with TF_ACC.
+func bindingVault(t *testing.T) *testharness.Vault {
+	t.Helper()
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("acceptance test: set TF_ACC=1")
+	}
+	return testharness.Shared()
+}
 
 // bindingNames returns the naming of binding n in the tests' environment.
 func bindingNames(t *testing.T, n string) naming.Binding {
@@ -148,7 +160,7 @@ resource "vaultboot_oidc_group_binding" "test" {
 // group_id updates in place, drift of every managed object repaired by
 // apply, import with verify, and destroy removing group, alias and role.
 func TestAccOIDCGroupBinding_basic(t *testing.T) {
-	v := testharness.Shared()
+	v := bindingVault(t)
 	accessor := v.EnableAuth(t, "bindbasic", "jwt")
 	b := bindingNames(t, "devs-basic")
 	rolePath := b.LoginRolePath("bindbasic")
@@ -349,7 +361,7 @@ func TestAccOIDCGroupBinding_basic(t *testing.T) {
 // internal group, and a group id already mapped to another group are never
 // taken over silently.
 func TestAccOIDCGroupBinding_foreign(t *testing.T) {
-	v := testharness.Shared()
+	v := bindingVault(t)
 	accessor := v.EnableAuth(t, "bindforeign", "jwt")
 	b := bindingNames(t, "devs-foreign")
 	// Made by hand, upper case: Vault's group names are case-insensitive.
@@ -421,7 +433,7 @@ resource "vaultboot_oidc_group_binding" "test" {
 // TestAccOIDCGroupBinding_badInput: bad input is refused with a clear
 // message, at plan time where Vault need not be asked.
 func TestAccOIDCGroupBinding_badInput(t *testing.T) {
-	v := testharness.Shared()
+	v := bindingVault(t)
 	v.EnableAuth(t, "bindbaduserpass", "userpass")
 	v.EnableAuth(t, "bindbadoidc", "oidc")
 	config := func(attrs string) string {
@@ -476,7 +488,7 @@ resource "vaultboot_oidc_group_binding" "test" {
 // place; an oidc mount gets an oidc role; removing login_role deletes the
 // role.
 func TestAccOIDCGroupBinding_mountAndRole(t *testing.T) {
-	v := testharness.Shared()
+	v := bindingVault(t)
 	jwtAccessor := v.EnableAuth(t, "bindmovejwt", "jwt")
 	oidcAccessor := v.EnableAuth(t, "bindmoveoidc", "oidc")
 	b := bindingNames(t, "devs-move")
