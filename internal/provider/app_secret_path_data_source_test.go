@@ -18,9 +18,9 @@ import (
 // following the secret's latest version (names only: no value reaches the
 // state); an app without a secret has exists = false.
 func TestAccAppSecretPathDataSource(t *testing.T) {
-	v := testharness.Shared()
+	v := testharness.Shared(t)
 	app := testAccApp(t, "payroll")
-	config := testAccConfig(`
+	config := testAccConfig(t, `
 resource "vaultboot_app_secret_path" "payroll" {
   app = "payroll"
 }

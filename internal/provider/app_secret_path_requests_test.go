@@ -25,12 +25,12 @@ const appRequestsPerRefresh = 4
 // resource's Read on a real app, so the cost of a refresh cannot silently
 // grow.
 func TestAccAppSecretPath_requestsPerRefresh(t *testing.T) {
-	v := testharness.Shared()
+	v := testharness.Shared(t)
 	v.EnableAuth(t, "kubernetes", "kubernetes")
 	tfresource.ParallelTest(t, tfresource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []tfresource.TestStep{{
-			Config: testAccAppConfig("receipts", `
+			Config: testAccAppConfig(t, "receipts", `
   kubernetes {
     namespaces       = ["receipts"]
     service_accounts = ["receipts"]

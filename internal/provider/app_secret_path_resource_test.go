@@ -20,21 +20,11 @@ import (
 )
 
 // testAccAppConfig is one vaultboot_app_secret_path named after its app.
-func testAccAppConfig(app, body string) string {
-	return testAccConfig(fmt.Sprintf("resource \"vaultboot_app_secret_path\" %q {\n  app = %q\n%s\n}\n", app, app, body))
+func testAccAppConfig(t *testing.T, app, body string) string {
+	return testAccConfig(t, fmt.Sprintf("resource \"vaultboot_app_secret_path\" %q {\n  app = %q\n%s\n}\n", app, app, body))
 }
 
 func appAddr(app string) string { return "vaultboot_app_secret_path." + app }
-
-// words turns a message into a regexp that survives Terraform's line
-// wrapping of diagnostics.
-func words(msg string) *regexp.Regexp {
-	parts := strings.Fields(msg)
-	for i, p := range parts {
-		parts[i] = regexp.QuoteMeta(p)
-	}
-	return regexp.MustCompile(strings.Join(parts, `\s+`))
-}
 
 // expectComputed checks every computed attribute against naming.
 func expectComputed(t *testing.T, app naming.App, withRole bool) []statecheck.StateCheck {
@@ -101,7 +91,7 @@ func checkDestroyKeepsSecret(v *testharness.Vault, app naming.App, wantVersions 
 // checked in Vault, removal of the kubernetes block, destroy that keeps the
 // secret.
 func TestAccAppSecretPath_lifecycle(t *testing.T) {
-	v := testharness.Shared()
+	v := testharness.Shared(t)
 	v.EnableAuth(t, "kubernetes", "kubernetes")
 	app := testAccApp(t, "payments")
 	addr := appAddr("payments")
@@ -130,7 +120,7 @@ func TestAccAppSecretPath_lifecycle(t *testing.T) {
 		CheckDestroy:             checkDestroyKeepsSecret(v, app, 0),
 		Steps: []resource.TestStep{
 			{
-				Config: testAccAppConfig("payments", create),
+				Config: testAccAppConfig(t, "payments", create),
 				ConfigStateChecks: append(expectComputed(t, app, true),
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("max_versions"), knownvalue.Int64Exact(10)),
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("cas_required"), knownvalue.Bool(false)),
@@ -161,7 +151,7 @@ func TestAccAppSecretPath_lifecycle(t *testing.T) {
 				ImportStateVerify: true,
 			},
 			{
-				Config: testAccAppConfig("payments", update),
+				Config: testAccAppConfig(t, "payments", update),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)},
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
@@ -199,7 +189,7 @@ func TestAccAppSecretPath_lifecycle(t *testing.T) {
 				},
 			},
 			{
-				Config: testAccAppConfig("payments", `
+				Config: testAccAppConfig(t, "payments", `
   description = "Payment service"`),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)},
@@ -266,11 +256,11 @@ func driftStep(config string, change func(), action plancheck.ResourceActionType
 // restores the exact contents; objects deleted out of band are recreated;
 // lost markers and a single lost policy are repaired in place.
 func TestAccAppSecretPath_drift(t *testing.T) {
-	v := testharness.Shared()
+	v := testharness.Shared(t)
 	v.EnableAuth(t, "kubernetes", "kubernetes")
 	app := testAccApp(t, "billing")
 	addr := appAddr("billing")
-	config := testAccAppConfig("billing", `
+	config := testAccAppConfig(t, "billing", `
   custom_metadata = { team = "billing" }
   kubernetes {
     namespaces       = ["billing"]
@@ -344,10 +334,10 @@ func TestAccAppSecretPath_drift(t *testing.T) {
 // and keeps every version; creating the app again picks the kept secret up.
 func TestAccAppSecretPath_destroyKeepsSecret(t *testing.T) {
 	t.Parallel() // once: the two test cases below run in sequence
-	v := testharness.Shared()
+	v := testharness.Shared(t)
 	v.EnableAuth(t, "kubernetes", "kubernetes")
 	app := testAccApp(t, "ledger")
-	config := testAccAppConfig("ledger", `
+	config := testAccAppConfig(t, "ledger", `
   kubernetes {
     namespaces       = ["ledger"]
     service_accounts = ["ledger"]
@@ -394,7 +384,7 @@ func TestAccAppSecretPath_destroyKeepsSecret(t *testing.T) {
 // TestAccAppSecretPath_purgeOnDestroy: with purge_on_destroy the metadata and
 // every version are deleted too.
 func TestAccAppSecretPath_purgeOnDestroy(t *testing.T) {
-	v := testharness.Shared()
+	v := testharness.Shared(t)
 	app := testAccApp(t, "archive")
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
@@ -402,7 +392,7 @@ func TestAccAppSecretPath_purgeOnDestroy(t *testing.T) {
 			return checkGone(v, naming.PolicyPath(app.ReadPolicyName()), naming.PolicyPath(app.WritePolicyName()), app.MetadataPath(), app.DataPath())
 		},
 		Steps: []resource.TestStep{{
-			Config: testAccAppConfig("archive", `  purge_on_destroy = true`),
+			Config: testAccAppConfig(t, "archive", `  purge_on_destroy = true`),
 			Check: func(*terraform.State) error {
 				_, err := v.Client.Logical().Write(app.DataPath(), map[string]any{"data": map[string]any{"K": "v"}})
 				return err
@@ -415,7 +405,7 @@ func TestAccAppSecretPath_purgeOnDestroy(t *testing.T) {
 // the "already exists" error and writes nothing; adopt_existing takes them
 // over and keeps the secret's versions.
 func TestAccAppSecretPath_adoptExisting(t *testing.T) {
-	v := testharness.Shared()
+	v := testharness.Shared(t)
 	v.EnableAuth(t, "kubernetes", "kubernetes")
 	app := testAccApp(t, "invoices")
 	addr := appAddr("invoices")
@@ -439,10 +429,10 @@ func TestAccAppSecretPath_adoptExisting(t *testing.T) {
 					})
 				},
 				// One refused create reports every foreign object.
-				Config: testAccAppConfig("invoices", kubernetes),
-				ExpectError: regexp.MustCompile(`(?s)` + words(`The KV secret acc/invoices (metadata at secret/metadata/acc/invoices) is not marked as vaultboot's for acc/invoices and already exists; import it or set adopt_existing = true`).String() +
-					`.*` + words(`The policy "acc-invoices-read" (sys/policies/acl/acc-invoices-read) is not marked as vaultboot's for acc/invoices and already exists; import it or set adopt_existing = true`).String() +
-					`.*` + words(`The Kubernetes auth role "acc-invoices" (auth/kubernetes/role/acc-invoices) is not marked as vaultboot's for acc/invoices and already exists; import it or set adopt_existing = true`).String()),
+				Config: testAccAppConfig(t, "invoices", kubernetes),
+				ExpectError: regexp.MustCompile(`(?s)` + testharness.ErrorRE(`The KV secret acc/invoices (metadata at secret/metadata/acc/invoices) is not marked as vaultboot's for acc/invoices and already exists; import it or set adopt_existing = true`).String() +
+					`.*` + testharness.ErrorRE(`The policy "acc-invoices-read" (sys/policies/acl/acc-invoices-read) is not marked as vaultboot's for acc/invoices and already exists; import it or set adopt_existing = true`).String() +
+					`.*` + testharness.ErrorRE(`The Kubernetes auth role "acc-invoices" (auth/kubernetes/role/acc-invoices) is not marked as vaultboot's for acc/invoices and already exists; import it or set adopt_existing = true`).String()),
 			},
 			{
 				PreConfig: func() {
@@ -450,7 +440,7 @@ func TestAccAppSecretPath_adoptExisting(t *testing.T) {
 						t.Fatalf("the refused create wrote something: %v", err)
 					}
 				},
-				Config: testAccAppConfig("invoices", kubernetes+"\n  adopt_existing = true"),
+				Config: testAccAppConfig(t, "invoices", kubernetes+"\n  adopt_existing = true"),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
@@ -487,7 +477,7 @@ func TestAccAppSecretPath_adoptExisting(t *testing.T) {
 func TestAccAppSecretPath_invalidInput(t *testing.T) {
 	bad := func(attrLine, body string, want string) resource.TestStep {
 		return resource.TestStep{
-			Config:      testAccConfig("resource \"vaultboot_app_secret_path\" \"bad\" {\n" + body + "\n}\n"),
+			Config:      testAccConfig(t, "resource \"vaultboot_app_secret_path\" \"bad\" {\n"+body+"\n}\n"),
 			PlanOnly:    true,
 			ExpectError: regexp.MustCompile(`(?s)` + regexp.QuoteMeta(want) + `.*` + attrLine),
 		}
@@ -526,13 +516,13 @@ func TestAccAppSecretPath_invalidInput(t *testing.T) {
 // (with a plan-time warning, see TestAppSecretPathWildcardWarning) and the
 // role really is bound to every namespace.
 func TestAccAppSecretPath_wildcardAllowed(t *testing.T) {
-	v := testharness.Shared()
+	v := testharness.Shared(t)
 	v.EnableAuth(t, "kubernetes", "kubernetes")
 	app := testAccApp(t, "status-page")
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config: testAccAppConfig("status-page", `
+			Config: testAccAppConfig(t, "status-page", `
   allow_wildcard = true
   kubernetes {
     namespaces       = ["*"]

@@ -43,8 +43,8 @@ const caSyncK8sMount = "kubernetes-casync"
 
 // caSyncConfig is the shared Vault's provider block with the CA sync
 // tests' Kubernetes auth mount, followed by body.
-func caSyncConfig(body string) string {
-	return testAccConfig(body, fmt.Sprintf("conventions {\n    kubernetes_auth_mount = %q\n  }", caSyncK8sMount))
+func caSyncConfig(t *testing.T, body string) string {
+	return testAccConfig(t, body, fmt.Sprintf("conventions {\n    kubernetes_auth_mount = %q\n  }", caSyncK8sMount))
 }
 
 // caSyncResource renders a policy with the given ca_source body and the
@@ -142,7 +142,7 @@ func readDocument(c *api.Client, cs naming.CASync) (naming.CASyncDocument, error
 // the syncer to only the policy, and the document passes check.
 func checkCASyncInVault(t *testing.T, name string, wantPaths []string, check func(naming.CASyncDocument) error) resource.TestCheckFunc {
 	return func(*terraform.State) error {
-		v, cs := testharness.Shared(), caSyncNames(t, name)
+		v, cs := testharness.Shared(t), caSyncNames(t, name)
 		policy, err := v.Client.Sys().GetPolicy(cs.PolicyName())
 		if err != nil {
 			return err
@@ -189,7 +189,7 @@ func checkCASyncInVault(t *testing.T, name string, wantPaths []string, check fun
 // checkCASyncGone is CheckDestroy: nothing of the policy remains.
 func checkCASyncGone(t *testing.T, names ...string) resource.TestCheckFunc {
 	return func(*terraform.State) error {
-		v := testharness.Shared()
+		v := testharness.Shared(t)
 		for _, name := range names {
 			cs := caSyncNames(t, name)
 			for _, p := range []string{naming.PolicyPath(cs.PolicyName()), cs.RolePath(), cs.DocumentMetadataPath()} {
@@ -222,14 +222,14 @@ func docMatches(fp string, kind string) func(naming.CASyncDocument) error {
 // real PKI mount through create, in-place update, a CA rotation, drift of
 // each managed object, deletion out of band, import and destroy.
 func TestAccNamespaceCASyncPolicy_pki(t *testing.T) {
-	v := testharness.Shared()
+	v := testharness.Shared(t)
 	v.EnableAuth(t, caSyncK8sMount, "kubernetes")
 	first := v.GenerateRootCA(t, "pki-casync", "vaultboot test root 1", "87600h")
 	var rotated string
 	res := "vaultboot_namespace_ca_sync_policy.internal"
 	cs := caSyncNames(t, "internal")
 	source := `    pki_mount = "pki-casync"`
-	cfg := caSyncConfig(caSyncResource("internal", source, caSyncDefaultBlocks))
+	cfg := caSyncConfig(t, caSyncResource("internal", source, caSyncDefaultBlocks))
 	cfgSecret := strings.Replace(cfg, `kind   = "ConfigMap"`, `kind   = "Secret"`, 1)
 	paths := []string{"pki-casync/cert/ca_chain", "secret/data/_vaultboot/acc/ca-sync/internal"}
 	update := resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(res, plancheck.ResourceActionUpdate)}}
@@ -353,7 +353,7 @@ func TestAccNamespaceCASyncPolicy_pki(t *testing.T) {
 // TestAccNamespaceCASyncPolicy_pemAndKV publishes inline PEM, switches to a
 // KV source in place, follows a CA change in KV, and imports both kinds.
 func TestAccNamespaceCASyncPolicy_pemAndKV(t *testing.T) {
-	v := testharness.Shared()
+	v := testharness.Shared(t)
 	v.EnableAuth(t, caSyncK8sMount, "kubernetes")
 	caA := testCert(t, "vaultboot inline CA", true, time.Now().AddDate(3, 0, 0))
 	caB := testCert(t, "vaultboot kv CA", true, time.Now().AddDate(4, 0, 0))
@@ -374,8 +374,8 @@ func TestAccNamespaceCASyncPolicy_pemAndKV(t *testing.T) {
     service_account = "ca-syncer"
   }
 `
-	pemCfg := caSyncConfig(caSyncResource("bundle", fmt.Sprintf("    pem = <<-EOT\n%s    EOT", indent(caA)), blocks))
-	kvCfg := caSyncConfig(caSyncResource("bundle", `    kv_path = "platform/casync-bundle"
+	pemCfg := caSyncConfig(t, caSyncResource("bundle", fmt.Sprintf("    pem = <<-EOT\n%s    EOT", indent(caA)), blocks))
+	kvCfg := caSyncConfig(t, caSyncResource("bundle", `    kv_path = "platform/casync-bundle"
     kv_key  = "ca.pem"`, blocks))
 	docPath := "secret/data/_vaultboot/acc/ca-sync/bundle"
 	targetOK := func(fp string, src naming.CASyncSource) func(naming.CASyncDocument) error {
@@ -438,7 +438,7 @@ func indent(s string) string {
 // TestAccNamespaceCASyncPolicy_errors shows every input the policy refuses,
 // each with its message, and that nothing is written for them.
 func TestAccNamespaceCASyncPolicy_errors(t *testing.T) {
-	v := testharness.Shared()
+	v := testharness.Shared(t)
 	v.EnableAuth(t, caSyncK8sMount, "kubernetes")
 	v.EnableSecrets(t, "pki-casync-empty", "pki", nil) // a PKI mount without a CA
 	v.Write(t, "secret/data/platform/casync-notca", map[string]any{"data": map[string]any{"ca.crt": "", "other": "x"}})
@@ -446,7 +446,7 @@ func TestAccNamespaceCASyncPolicy_errors(t *testing.T) {
 	leaf := testCert(t, "leaf.internal", false, time.Now().AddDate(1, 0, 0))
 	expired := testCert(t, "vaultboot expired CA", true, time.Now().Add(-time.Hour))
 	heredoc := func(p string) string { return fmt.Sprintf("    pem = <<-EOT\n%s    EOT", indent(p)) }
-	cfg := func(source, blocks string) string { return caSyncConfig(caSyncResource("errors", source, blocks)) }
+	cfg := func(source, blocks string) string { return caSyncConfig(t, caSyncResource("errors", source, blocks)) }
 	step := func(source, blocks string, want ...string) resource.TestStep {
 		return resource.TestStep{Config: cfg(source, blocks), ExpectError: testharness.ErrorRE(want...)}
 	}
@@ -485,7 +485,7 @@ func TestAccNamespaceCASyncPolicy_errors(t *testing.T) {
     namespace       = "vault-system"
     service_account = "ca-syncer"
   }`, ``), "Invalid Block"),
-			{Config: caSyncConfig(caSyncResource("ca-sync-x", `    pki_mount = "pki-casync"`, b)), ExpectError: testharness.ErrorRE("reserved prefix")},
+			{Config: caSyncConfig(t, caSyncResource("ca-sync-x", `    pki_mount = "pki-casync"`, b)), ExpectError: testharness.ErrorRE("reserved prefix")},
 		},
 	})
 	// Every refused apply failed before its first write.
@@ -498,7 +498,7 @@ func TestAccNamespaceCASyncPolicy_errors(t *testing.T) {
 // policy, role or document vaultboot did not make, and that adopt_existing
 // does, repairing all three.
 func TestAccNamespaceCASyncPolicy_foreign(t *testing.T) {
-	v := testharness.Shared()
+	v := testharness.Shared(t)
 	v.EnableAuth(t, caSyncK8sMount, "kubernetes")
 	cs := caSyncNames(t, "foreign")
 	foreignPolicy := "path \"secret/data/foreign\" {\n  capabilities = [\"read\"]\n}\n"
@@ -524,7 +524,7 @@ func TestAccNamespaceCASyncPolicy_foreign(t *testing.T) {
 		CheckDestroy:             checkCASyncGone(t, "foreign"),
 		Steps: []resource.TestStep{
 			{
-				Config: caSyncConfig(caSyncResource("foreign", src, caSyncDefaultBlocks)),
+				Config: caSyncConfig(t, caSyncResource("foreign", src, caSyncDefaultBlocks)),
 				ExpectError: testharness.ErrorRE(
 					"Vault policy sys/policies/acl/acc-ca-sync-foreign already exists; import it or set adopt_existing = true",
 					"Kubernetes auth role auth/kubernetes-casync/role/acc-ca-sync-foreign already exists",
@@ -532,7 +532,7 @@ func TestAccNamespaceCASyncPolicy_foreign(t *testing.T) {
 			},
 			{
 				PreConfig: unchanged,
-				Config:    caSyncConfig(caSyncResource("foreign", src, caSyncDefaultBlocks+"  adopt_existing = true\n")),
+				Config:    caSyncConfig(t, caSyncResource("foreign", src, caSyncDefaultBlocks+"  adopt_existing = true\n")),
 				Check:     checkCASyncInVault(t, "foreign", []string{cs.DocumentDataPath()}, docMatches(fingerprint(t, pemCA), "ConfigMap")),
 			},
 		},
@@ -544,7 +544,7 @@ func TestAccNamespaceCASyncPolicy_foreign(t *testing.T) {
 // its document and its CA source, and nothing else: not another policy's
 // document or source, not an app's secret, not the stamp, no write.
 func TestAccNamespaceCASyncPolicy_accessProof(t *testing.T) {
-	v := testharness.Shared()
+	v := testharness.Shared(t)
 	trs := testharness.NewTokenReviewServer(t)
 	v.ConfigureKubernetesAuth(t, caSyncK8sMount, trs)
 	v.GenerateRootCA(t, "pki-casync-proof", "vaultboot proof root", "87600h")
@@ -565,7 +565,7 @@ func TestAccNamespaceCASyncPolicy_accessProof(t *testing.T) {
   }
 `, sa)
 	}
-	cfg := caSyncConfig(caSyncResource("proof", `    pki_mount = "pki-casync-proof"`, syncer("ca-syncer")) +
+	cfg := caSyncConfig(t, caSyncResource("proof", `    pki_mount = "pki-casync-proof"`, syncer("ca-syncer"))+
 		caSyncResource("proof-kv", `    kv_path = "platform/casync-proof"`, syncer("ca-syncer-kv")))
 	pki, kv := caSyncNames(t, "proof"), caSyncNames(t, "proof-kv")
 
@@ -693,7 +693,7 @@ func TestAccNamespaceCASyncPolicy_planDiagnostics(t *testing.T) {
 	if os.Getenv(resource.EnvTfAcc) == "" {
 		t.Skip("acceptance test: set TF_ACC=1")
 	}
-	v := testharness.Shared()
+	v := testharness.Shared(t)
 	v.EnableSecrets(t, "pki-casync-empty", "pki", nil)
 	client := testClient(t, v, testAccEnv)
 	r := &caSyncPolicyResource{client: client}

@@ -35,7 +35,7 @@ func proofLogin(t *testing.T, signer *testharness.JWTSigner, role, sub string, g
 	if groups != nil {
 		claims["groups"] = groups
 	}
-	s, err := testharness.Shared().LoginJWT(proofMount, role, signer.Sign(t, claims))
+	s, err := testharness.Shared(t).LoginJWT(proofMount, role, signer.Sign(t, claims))
 	if err != nil {
 		return nil, err
 	}
@@ -46,7 +46,7 @@ func proofLogin(t *testing.T, signer *testharness.JWTSigner, role, sub string, g
 // returns Vault's HTTP status (200 or 204 when allowed).
 func proofWrite(t *testing.T, token string, app naming.App) int {
 	t.Helper()
-	c := testharness.Shared().ClientWithToken(t, token)
+	c := testharness.Shared(t).ClientWithToken(t, token)
 	_, err := c.Logical().Write(app.DataPath(), map[string]any{"data": map[string]any{"PROOF": "written-by-" + token[:8]}})
 	var re *api.ResponseError
 	switch {
@@ -75,7 +75,7 @@ func TestAccOIDCGroupBinding_accessProof(t *testing.T) {
 	b := bindingNames(t, "devs-oidcproof")
 	// The binding grants the write policy of app oidcproof, as an
 	// environment project would wire the two resources together.
-	config := testAccConfig(fmt.Sprintf(`
+	config := testAccConfig(t, fmt.Sprintf(`
 resource "vaultboot_app_secret_path" "own" {
   app              = %q
   purge_on_destroy = true
@@ -144,8 +144,8 @@ func proofMember(t *testing.T, signer *testharness.JWTSigner, role string, own, 
 			return fmt.Errorf("member's identity policies %v lack %s", auth.IdentityPolicies, own.WritePolicyName())
 		}
 		ownStatus, otherStatus := proofWrite(t, auth.ClientToken, own), proofWrite(t, auth.ClientToken, other)
-		ownCaps := testharness.Shared().Capabilities(t, auth.ClientToken, own.DataPath())
-		otherCaps := testharness.Shared().Capabilities(t, auth.ClientToken, other.DataPath())
+		ownCaps := testharness.Shared(t).Capabilities(t, auth.ClientToken, own.DataPath())
+		otherCaps := testharness.Shared(t).Capabilities(t, auth.ClientToken, other.DataPath())
 		t.Logf("access proof: member via role %s: write %s -> HTTP %d (capabilities %v); write %s -> HTTP %d (capabilities %v)",
 			role, own.DataPath(), ownStatus, ownCaps, other.DataPath(), otherStatus, otherCaps)
 		if ownStatus != http.StatusOK || !slices.Contains(ownCaps, "update") {

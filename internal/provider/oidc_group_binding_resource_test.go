@@ -32,7 +32,7 @@ func bindingVault(t *testing.T) *testharness.Vault {
 	if os.Getenv("TF_ACC") == "" {
 		t.Skip("acceptance test: set TF_ACC=1")
 	}
-	return testharness.Shared()
+	return testharness.Shared(t)
 }
 
 // bindingNames returns the naming of binding n in the tests' environment.
@@ -60,7 +60,7 @@ func hclStrings(ss ...string) string {
 // bindingGroup reads the identity group as root; nil when absent.
 func bindingGroup(t *testing.T, name string) map[string]any {
 	t.Helper()
-	s := testharness.Shared().Read(t, naming.IdentityGroupByNamePath(name))
+	s := testharness.Shared(t).Read(t, naming.IdentityGroupByNamePath(name))
 	if s == nil {
 		return nil
 	}
@@ -76,7 +76,7 @@ func bindingAlias(t *testing.T, group map[string]any) map[string]any {
 // bindingAliasHolder names the group that holds alias name on accessor ("" for none).
 func bindingAliasHolder(t *testing.T, name, accessor string) string {
 	t.Helper()
-	s, err := testharness.Shared().Client.Logical().Write(naming.IdentityLookupGroupPath(), map[string]any{
+	s, err := testharness.Shared(t).Client.Logical().Write(naming.IdentityLookupGroupPath(), map[string]any{
 		"alias_name": name, "alias_mount_accessor": accessor,
 	})
 	if err != nil {
@@ -119,7 +119,7 @@ func checkBindingInVault(t *testing.T, b naming.Binding, mount, accessor, groupI
 		if a["name"] != groupID || a["mount_accessor"] != accessor {
 			return fmt.Errorf("alias = %v on %v, want %q on %s", a["name"], a["mount_accessor"], groupID, accessor)
 		}
-		role := testharness.Shared().Read(t, b.LoginRolePath(mount))
+		role := testharness.Shared(t).Read(t, b.LoginRolePath(mount))
 		if !wantRole {
 			if role != nil {
 				return fmt.Errorf("role %s exists, want none", b.LoginRolePath(mount))
@@ -140,8 +140,8 @@ func checkBindingInVault(t *testing.T, b naming.Binding, mount, accessor, groupI
 	}
 }
 
-func testAccBindingBasic(groupID string, policies ...string) string {
-	return testAccConfig(fmt.Sprintf(`
+func testAccBindingBasic(t *testing.T, groupID string, policies ...string) string {
+	return testAccConfig(t, fmt.Sprintf(`
 resource "vaultboot_oidc_group_binding" "test" {
   name       = "devs-basic"
   group_id   = %q
@@ -186,7 +186,7 @@ func TestAccOIDCGroupBinding_basic(t *testing.T) {
 		},
 		Steps: []resource.TestStep{
 			{
-				Config: testAccBindingBasic("grp-basic-1", "acc-basic-a-read"),
+				Config: testAccBindingBasic(t, "grp-basic-1", "acc-basic-a-read"),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(bindingAddr, tfjsonpath.New("id"), knownvalue.StringExact("devs-basic")),
 					statecheck.ExpectKnownValue(bindingAddr, tfjsonpath.New("identity_group_name"), knownvalue.StringExact("acc-devs-basic")),
@@ -219,13 +219,13 @@ func TestAccOIDCGroupBinding_basic(t *testing.T) {
 			},
 			{
 				// The second plan of an unchanged configuration is empty.
-				Config: testAccBindingBasic("grp-basic-1", "acc-basic-a-read"),
+				Config: testAccBindingBasic(t, "grp-basic-1", "acc-basic-a-read"),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
 			},
 			{
-				Config: testAccBindingBasic("grp-basic-1", "acc-basic-a-read", "acc-basic-b-write"),
+				Config: testAccBindingBasic(t, "grp-basic-1", "acc-basic-a-read", "acc-basic-b-write"),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(bindingAddr, plancheck.ResourceActionUpdate)},
 				},
@@ -235,7 +235,7 @@ func TestAccOIDCGroupBinding_basic(t *testing.T) {
 			{
 				// A new IdP group id changes the alias and the role's bound
 				// claim in place; the identity group (and its id) stays.
-				Config: testAccBindingBasic("grp-basic-2", "acc-basic-a-read", "acc-basic-b-write"),
+				Config: testAccBindingBasic(t, "grp-basic-2", "acc-basic-a-read", "acc-basic-b-write"),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(bindingAddr, plancheck.ResourceActionUpdate)},
 				},
@@ -258,7 +258,7 @@ func TestAccOIDCGroupBinding_basic(t *testing.T) {
 				PreConfig: func() {
 					v.Write(t, b.GroupPath(), map[string]any{"policies": []string{"default"}, "metadata": map[string]string{"team": "someone"}})
 				},
-				Config: testAccBindingBasic("grp-basic-2", "acc-basic-a-read", "acc-basic-b-write"),
+				Config: testAccBindingBasic(t, "grp-basic-2", "acc-basic-a-read", "acc-basic-b-write"),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(bindingAddr, plancheck.ResourceActionUpdate)},
 				},
@@ -270,7 +270,7 @@ func TestAccOIDCGroupBinding_basic(t *testing.T) {
 				PreConfig: func() {
 					v.Delete(t, naming.IdentityGroupAliasByIDPath(fmt.Sprint(bindingAlias(t, bindingGroup(t, b.GroupName()))["id"])))
 				},
-				Config: testAccBindingBasic("grp-basic-2", "acc-basic-a-read", "acc-basic-b-write"),
+				Config: testAccBindingBasic(t, "grp-basic-2", "acc-basic-a-read", "acc-basic-b-write"),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(bindingAddr, plancheck.ResourceActionUpdate)},
 				},
@@ -287,7 +287,7 @@ func TestAccOIDCGroupBinding_basic(t *testing.T) {
 						"token_ttl": 86400, "token_max_ttl": 0, "token_policies": []string{"default", "admin"},
 					})
 				},
-				Config: testAccBindingBasic("grp-basic-2", "acc-basic-a-read", "acc-basic-b-write"),
+				Config: testAccBindingBasic(t, "grp-basic-2", "acc-basic-a-read", "acc-basic-b-write"),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(bindingAddr, plancheck.ResourceActionUpdate)},
 				},
@@ -307,7 +307,7 @@ func TestAccOIDCGroupBinding_basic(t *testing.T) {
 			{
 				// Drift: the role deleted in Vault.
 				PreConfig: func() { v.Delete(t, rolePath) },
-				Config:    testAccBindingBasic("grp-basic-2", "acc-basic-a-read", "acc-basic-b-write"),
+				Config:    testAccBindingBasic(t, "grp-basic-2", "acc-basic-a-read", "acc-basic-b-write"),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(bindingAddr, plancheck.ResourceActionUpdate)},
 				},
@@ -324,7 +324,7 @@ func TestAccOIDCGroupBinding_basic(t *testing.T) {
 				// The group deleted in Vault while the binding's role stays:
 				// the plan recreates the group in place (with a new id).
 				PreConfig: func() { v.Delete(t, b.GroupPath()) },
-				Config:    testAccBindingBasic("grp-basic-2", "acc-basic-a-read", "acc-basic-b-write"),
+				Config:    testAccBindingBasic(t, "grp-basic-2", "acc-basic-a-read", "acc-basic-b-write"),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(bindingAddr, plancheck.ResourceActionUpdate)},
 				},
@@ -340,7 +340,7 @@ func TestAccOIDCGroupBinding_basic(t *testing.T) {
 					v.Delete(t, b.GroupPath())
 					v.Delete(t, rolePath)
 				},
-				Config: testAccBindingBasic("grp-basic-2", "acc-basic-a-read", "acc-basic-b-write"),
+				Config: testAccBindingBasic(t, "grp-basic-2", "acc-basic-a-read", "acc-basic-b-write"),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(bindingAddr, plancheck.ResourceActionCreate)},
 				},
@@ -377,7 +377,7 @@ func TestAccOIDCGroupBinding_foreign(t *testing.T) {
 		v.Delete(t, naming.AuthRolePath("bindforeign", "acc-devs-frole"))
 	})
 	config := func(name, groupID, extra string) string {
-		return testAccConfig(fmt.Sprintf(`
+		return testAccConfig(t, fmt.Sprintf(`
 resource "vaultboot_oidc_group_binding" "test" {
   name       = %q
   group_id   = %q
@@ -437,7 +437,7 @@ func TestAccOIDCGroupBinding_badInput(t *testing.T) {
 	v.EnableAuth(t, "bindbaduserpass", "userpass")
 	v.EnableAuth(t, "bindbadoidc", "oidc")
 	config := func(attrs string) string {
-		return testAccConfig(fmt.Sprintf(`
+		return testAccConfig(t, fmt.Sprintf(`
 resource "vaultboot_oidc_group_binding" "test" {
 %s
 }
@@ -495,7 +495,7 @@ func TestAccOIDCGroupBinding_mountAndRole(t *testing.T) {
 	sameGroup := statecheck.CompareValue(compare.ValuesSame())
 	conventions := `conventions { oidc_auth_mount = "bindmovejwt" }`
 	config := func(mountLine, role string) string {
-		return testharness.Shared().ProviderBlock(testAccEnv, conventions) + fmt.Sprintf(`
+		return testharness.Shared(t).ProviderBlock(testAccEnv, conventions) + fmt.Sprintf(`
 resource "vaultboot_oidc_group_binding" "test" {
   name     = "devs-move"
   group_id = "grp-move"

@@ -38,24 +38,24 @@ func block(lines ...string) string {
 }
 
 func TestAccProvider_tokenAttribute(t *testing.T) {
-	providerTest(t, testharness.Shared().ProviderBlock(testAccEnv), nil)
+	providerTest(t, testharness.Shared(t).ProviderBlock(testAccEnv), nil)
 }
 
 func TestAccProvider_tokenFromEnv(t *testing.T) {
-	v := testharness.Shared()
+	v := testharness.Shared(t)
 	t.Setenv("HOME", t.TempDir()) // no ~/.vault-token to fall back on
 	t.Setenv("VAULT_TOKEN", v.Token)
 	providerTest(t, block(fmt.Sprintf("address = %q", v.Addr), `environment = "acc"`), nil)
 }
 
 func TestAccProvider_addressFromEnv(t *testing.T) {
-	v := testharness.Shared()
+	v := testharness.Shared(t)
 	t.Setenv("VAULT_ADDR", v.Addr)
 	providerTest(t, block(fmt.Sprintf("token = %q", v.Token), `environment = "acc"`), nil)
 }
 
 func TestAccProvider_tokenFromFile(t *testing.T) {
-	v := testharness.Shared()
+	v := testharness.Shared(t)
 	home := t.TempDir()
 	t.Setenv("HOME", home)
 	if err := os.WriteFile(filepath.Join(home, ".vault-token"), []byte(v.Token+"\n"), 0o600); err != nil {
@@ -66,11 +66,11 @@ func TestAccProvider_tokenFromFile(t *testing.T) {
 
 func TestAccProvider_missingToken(t *testing.T) {
 	t.Setenv("HOME", t.TempDir())
-	providerTest(t, block(fmt.Sprintf("address = %q", testharness.Shared().Addr), `environment = "acc"`), testharness.ErrorRE("Missing Vault Token"))
+	providerTest(t, block(fmt.Sprintf("address = %q", testharness.Shared(t).Addr), `environment = "acc"`), testharness.ErrorRE("Missing Vault Token"))
 }
 
 func TestAccProvider_wrongToken(t *testing.T) {
-	cfg := block(fmt.Sprintf("address = %q", testharness.Shared().Addr), `token = "hvs.not-a-real-token"`, `environment = "acc"`)
+	cfg := block(fmt.Sprintf("address = %q", testharness.Shared(t).Addr), `token = "hvs.not-a-real-token"`, `environment = "acc"`)
 	providerTest(t, cfg, testharness.ErrorRE("permission denied on secret/data/_vaultboot/environment", "data.vaultboot_provider_policy"))
 }
 
@@ -95,7 +95,7 @@ func TestAccProvider_tlsWithoutCA(t *testing.T) {
 }
 
 func TestAccProvider_jwtLogin(t *testing.T) {
-	v := testharness.Shared()
+	v := testharness.Shared(t)
 	t.Setenv("HOME", t.TempDir())
 	signer := testharness.NewJWTSigner(t)
 	v.ConfigureJWTAuth(t, "jwt-provider", signer)

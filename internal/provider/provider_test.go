@@ -26,6 +26,6 @@ func TestMain(m *testing.M) {
 
 // testAccConfig is the shared Vault's provider block for environment "acc"
 // followed by the test's configuration.
-func testAccConfig(body string, extra ...string) string {
-	return testharness.Shared().ProviderBlock(testAccEnv, extra...) + "\n" + body
+func testAccConfig(t *testing.T, body string, extra ...string) string {
+	return testharness.Shared(t).ProviderBlock(testAccEnv, extra...) + "\n" + body
 }

@@ -36,7 +36,7 @@ func TestRepoRoot(t *testing.T) {
 
 func TestSharedServer(t *testing.T) {
 	acc(t)
-	v := testharness.Shared()
+	v := testharness.Shared(t)
 	if os.Getenv("VAULT_ADDR") != "" || os.Getenv("VAULT_TOKEN") != "" {
 		t.Fatal("VAULT_ADDR/VAULT_TOKEN leaked into the tests")
 	}
@@ -86,14 +86,14 @@ func TestTLSServer(t *testing.T) {
 	if !strings.Contains(v.ProviderBlock("dev"), v.CACertFile) {
 		t.Fatal("ProviderBlock lacks ca_cert_file")
 	}
-	if v.Addr == testharness.Shared().Addr {
+	if v.Addr == testharness.Shared(t).Addr {
 		t.Fatal("StartVault reused the shared server")
 	}
 }
 
 func TestKubernetesLogin(t *testing.T) {
 	acc(t)
-	v := testharness.Shared()
+	v := testharness.Shared(t)
 	k8s := testharness.NewTokenReviewServer(t)
 	v.ConfigureKubernetesAuth(t, "kubernetes-h", k8s)
 	v.Write(t, "sys/policies/acl/payments-h", map[string]any{"policy": `path "secret/data/payments/*" { capabilities = ["read"] }`})
@@ -136,7 +136,7 @@ func TestKubernetesLogin(t *testing.T) {
 
 func TestJWTLogin(t *testing.T) {
 	acc(t)
-	v := testharness.Shared()
+	v := testharness.Shared(t)
 	idp := testharness.NewJWTSigner(t)
 	accessor := v.ConfigureJWTAuth(t, "jwt-h", idp)
 	v.Write(t, "sys/policies/acl/payments-dev-h", map[string]any{"policy": `path "secret/data/payments/*" { capabilities = ["read"] }`})
@@ -168,7 +168,7 @@ func TestJWTLogin(t *testing.T) {
 
 func TestPKIRotate(t *testing.T) {
 	acc(t)
-	v := testharness.Shared()
+	v := testharness.Shared(t)
 	first := v.GenerateRootCA(t, "pki-h", "harness root", "8760h")
 	second := v.RotateRootCA(t, "pki-h", "harness root", "8760h")
 	if first == second {

@@ -24,7 +24,7 @@ func acc(t *testing.T) *testharness.Vault {
 	if os.Getenv("TF_ACC") == "" {
 		t.Skip("needs the real Vault dev server: set TF_ACC=1 (make test does)")
 	}
-	return testharness.Shared()
+	return testharness.Shared(t)
 }
 
 func newClient(t *testing.T, addr, token string, retry time.Duration) *Client {
