@@ -1,6 +1,9 @@
 package naming
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // CASync is a validated namespace CA sync policy name in an environment.
 type CASync struct {
@@ -75,6 +78,21 @@ func NewCASource(pkiMount, kvPath string) (CASource, error) {
 		return CASource{}, fmt.Errorf("a CA source is exactly one of a PKI mount, a KV path or PEM")
 	}
 	return CASource{PKIMount: pkiMount, KVPath: kvPath}, nil
+}
+
+// CheckSource refuses a KV source inside the environment's app secrets
+// ("E/...") or vaultboot's own documents ("_vaultboot/..."): the syncer's
+// policy grants read on the source, so such a path would hand a namespace
+// syncer an app's secrets or another policy's document.
+func (c CASync) CheckSource(src CASource) error {
+	if src.KVPath == "" {
+		return nil
+	}
+	first, _, _ := strings.Cut(src.KVPath, "/")
+	if first == c.env.name || first == "_vaultboot" {
+		return fmt.Errorf("kv_path %s lies inside %q, which holds app secrets or vaultboot's own documents; keep the CA bundle under a path of its own, e.g. \"platform/vault-ca\"", Describe(src.KVPath), first+"/")
+	}
+	return nil
 }
 
 // SourcePath is the Vault API path the CA is read from, or "" for inline PEM.

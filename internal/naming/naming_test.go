@@ -205,3 +205,17 @@ func TestJoinEscapes(t *testing.T) {
 		t.Errorf("Join = %q", got)
 	}
 }
+
+func TestCASyncCheckSource(t *testing.T) {
+	c, _ := testEnv(t).CASync("internal")
+	for _, ok := range []CASource{{PKIMount: "pki"}, {KVPath: "platform/vault-ca"}, {KVPath: "productionx/ca"}, {}} {
+		if err := c.CheckSource(ok); err != nil {
+			t.Errorf("%+v refused: %v", ok, err)
+		}
+	}
+	for _, bad := range []string{"production/payments", "production", "_vaultboot/production/ca-sync/other", "_vaultboot/environment"} {
+		if err := c.CheckSource(CASource{KVPath: bad}); err == nil {
+			t.Errorf("kv_path %q accepted: the syncer could read app secrets or vaultboot documents", bad)
+		}
+	}
+}

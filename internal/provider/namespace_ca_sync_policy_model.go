@@ -59,13 +59,16 @@ type syncerModel struct {
 // defaultKVKey is the key of a KV source's secret that holds the bundle.
 const defaultKVKey = "ca.crt"
 
-// source returns the validated CA source; ok is false while any part of it
-// is unknown.
-func (m *caSourceModel) source() (s caSource, ok bool, err error) {
+// source returns the CA source validated for cs; ok is false while any part
+// of it is unknown.
+func (m *caSourceModel) source(cs naming.CASync) (s caSource, ok bool, err error) {
 	if m == nil || m.PKIMount.IsUnknown() || m.KVPath.IsUnknown() || m.KVKey.IsUnknown() || m.PEM.IsUnknown() {
 		return caSource{}, false, nil
 	}
 	src, err := naming.NewCASource(m.PKIMount.ValueString(), m.KVPath.ValueString())
+	if err == nil {
+		err = cs.CheckSource(src)
+	}
 	return caSource{src: src, kvKey: m.KVKey.ValueString(), pem: m.PEM.ValueString()}, true, err
 }
 

@@ -239,7 +239,7 @@ func (r *caSyncPolicyResource) ModifyPlan(ctx context.Context, req resource.Modi
 	plan.setNames(cs)
 	plan.Policy, plan.Document = types.StringUnknown(), types.StringUnknown()
 	plan.CAFingerprintSHA256, plan.CANotAfter = types.StringUnknown(), types.StringUnknown()
-	src, known, err := plan.CASource.source()
+	src, known, err := plan.CASource.source(cs)
 	if err != nil {
 		resp.Diagnostics.AddAttributeError(path.Root("ca_source"), "Invalid CA Source", capitalize(err.Error())+".")
 		return
@@ -365,7 +365,7 @@ func (r *caSyncPolicyResource) prepare(ctx context.Context, plan *caSyncPolicyMo
 		diags.AddAttributeError(path.Root("name"), "Invalid Name", capitalize(err.Error())+".")
 		return cs, naming.CASyncDocument{}, false
 	}
-	src, _, err := plan.CASource.source()
+	src, _, err := plan.CASource.source(cs)
 	if err != nil {
 		diags.AddAttributeError(path.Root("ca_source"), "Invalid CA Source", capitalize(err.Error())+".")
 		return cs, naming.CASyncDocument{}, false

@@ -472,6 +472,8 @@ func TestAccNamespaceCASyncPolicy_errors(t *testing.T) {
 			step(`    pki_mount = "pki-casync"
     kv_key    = "ca.pem"`, b, "Invalid Attribute Combination", "kv_path"),
 			step(`    kv_path = "../sys/x"`, b, "Invalid KV Path"),
+			step(`    kv_path = "acc/payments"`, b, "Invalid CA Source", `lies inside "acc/"`),
+			step(`    kv_path = "_vaultboot/acc/ca-sync/other"`, b, "Invalid KV Path"),
 			step(`    pki_mount = "pki-casync"`, swap(`match_names    = ["payments", "billing"]
     match_prefixes = ["team-"]`, ``), "Missing Attribute Configuration", "At least one of these attributes must be configured"),
 			step(`    pki_mount = "pki-casync"`, swap(`"payments"`, `"*"`), "Invalid Kubernetes Namespace"),
