@@ -84,12 +84,16 @@ func NewCASource(pkiMount, kvPath string) (CASource, error) {
 // ("E/...") or vaultboot's own documents ("_vaultboot/..."): the syncer's
 // policy grants read on the source, so such a path would hand a namespace
 // syncer an app's secrets or another policy's document.
-func (c CASync) CheckSource(src CASource) error {
+func (c CASync) CheckSource(src CASource) error { return c.env.CheckCASource(src) }
+
+// CheckCASource is CheckSource for the environment, for callers that grant
+// read on CA sources without a CA sync policy at hand (the provider policy).
+func (e Env) CheckCASource(src CASource) error {
 	if src.KVPath == "" {
 		return nil
 	}
 	first, _, _ := strings.Cut(src.KVPath, "/")
-	if first == c.env.name || first == "_vaultboot" {
+	if first == e.name || first == "_vaultboot" {
 		return fmt.Errorf("kv_path %s lies inside %q, which holds app secrets or vaultboot's own documents; keep the CA bundle under a path of its own, e.g. \"platform/vault-ca\"", Describe(src.KVPath), first+"/")
 	}
 	return nil

@@ -6,10 +6,12 @@ import (
 	"unicode/utf8"
 )
 
-// Rule is one policy stanza: a path and its capabilities.
+// Rule is one policy stanza: a path and its capabilities, with an optional
+// one-line comment saying why (kept to the safe alphabet like the header).
 type Rule struct {
 	Path         string
 	Capabilities []string
+	Comment      string
 }
 
 // RenderPolicy renders an ACL policy in HCL with vaultboot's header comment
@@ -23,7 +25,11 @@ func RenderPolicy(owner string, rules []Rule) string {
 		for i, c := range r.Capabilities {
 			caps[i] = QuoteHCL(c)
 		}
-		fmt.Fprintf(&b, "\npath %s {\n  capabilities = [%s]\n}\n", QuoteHCL(r.Path), strings.Join(caps, ", "))
+		b.WriteByte('\n')
+		if r.Comment != "" {
+			fmt.Fprintf(&b, "# %s\n", commentSafe(r.Comment))
+		}
+		fmt.Fprintf(&b, "path %s {\n  capabilities = [%s]\n}\n", QuoteHCL(r.Path), strings.Join(caps, ", "))
 	}
 	return b.String()
 }

@@ -1,0 +1,221 @@
+package naming
+
+import (
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+)
+
+func TestProviderPolicyGolden(t *testing.T) {
+	e := testEnv(t)
+	withSources, err := e.ProviderPolicy(ProviderPolicyOptions{
+		JWTMount:          "ci-jwt",
+		PKIMounts:         []string{"pki_int", "pki"},
+		KVCAPaths:         []string{"platform/vault-ca"},
+		BindingAuthMounts: []string{"jwt-github", "oidc"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defaults, err := e.ProviderPolicy(ProviderPolicyOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for file, got := range map[string]string{
+		"production-provider.hcl":         defaults,
+		"production-provider-sources.hcl": withSources,
+	} {
+		path := filepath.Join("testdata", file)
+		if *update {
+			if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		want, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got != string(want) {
+			t.Errorf("%s differs from golden file:\n%s", file, got)
+		}
+		if PolicyOwner(got) != "production/_provider" {
+			t.Errorf("%s: owner %q", file, PolicyOwner(got))
+		}
+	}
+}
+
+// effective returns the capabilities the rules give on path, choosing the
+// matching rule the way Vault's ACL does for these shapes: exact paths beat
+// globs, then the rule whose first wildcard comes later, then the longer one.
+func effective(rules []Rule, path string) []string {
+	var best *Rule
+	for i := range rules {
+		r := &rules[i]
+		if !ruleMatches(r.Path, path) {
+			continue
+		}
+		if best == nil || outranks(r.Path, best.Path) {
+			best = r
+		}
+	}
+	if best == nil {
+		return nil
+	}
+	return best.Capabilities
+}
+
+func ruleMatches(rule, path string) bool {
+	prefix, glob := strings.CutSuffix(rule, "*")
+	rs, ps := strings.Split(prefix, "/"), strings.Split(path, "/")
+	if !glob && len(rs) != len(ps) || len(ps) < len(rs) {
+		return false
+	}
+	for i, seg := range rs {
+		switch {
+		case seg == "+":
+		case i == len(rs)-1 && glob:
+			if !strings.HasPrefix(ps[i], seg) {
+				return false
+			}
+		case seg != ps[i]:
+			return false
+		}
+	}
+	return true
+}
+
+func outranks(a, b string) bool {
+	wa, wb := firstWildcard(a), firstWildcard(b)
+	if wa != wb {
+		return wa > wb
+	}
+	return len(a) > len(b)
+}
+
+func firstWildcard(p string) int {
+	if i := strings.IndexAny(p, "+*"); i >= 0 {
+		return i
+	}
+	return len(p) + 1
+}
+
+func TestProviderPolicyAccess(t *testing.T) {
+	e := testEnv(t)
+	rules, err := e.providerPolicyRules(ProviderPolicyOptions{PKIMounts: []string{"pki"}, KVCAPaths: []string{"platform/ca"}, BindingAuthMounts: []string{"jwt"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	app, _ := e.App("payments")
+	cs, _ := e.CASync("internal")
+	b, _ := e.Binding("devs")
+	d, _ := e.DeployRole("main")
+	crud := []string{"create", "read", "update", "delete"}
+	want := map[string][]string{
+		// what the resources use
+		e.StampDataPath():                {"create", "read", "update"},
+		e.StampMetadataPath():            {"create", "update", "delete"},
+		SecretsMountPath("secret"):       {"read", "update"},
+		app.MetadataPath():               crud,
+		PolicyPath(app.ReadPolicyName()): {"read", "update", "delete"},
+		PolicyPath(cs.PolicyName()):      {"read", "update", "delete"},
+		app.KubernetesRolePath():         crud,
+		cs.RolePath():                    crud,
+		cs.DocumentDataPath():            {"create", "read", "update"},
+		cs.DocumentMetadataPath():        crud,
+		"pki/cert/ca_chain":              {"read"},
+		"secret/data/platform/ca":        {"read"},
+		b.GroupPath():                    {"read", "update", "delete"},
+		b.LoginRolePath(""):              crud,
+		b.LoginRolePath("jwt"):           crud,
+		AuthMountPath("oidc"):            {"read", "sudo"},
+		AuthMountPath("jwt"):             {"read", "sudo"},
+		// never secret values, other apps' sub-paths or other environments
+		app.DataPath():                                 nil,
+		app.DataPath() + "/db":                         nil,
+		app.MetadataPath() + "/db":                     nil,
+		KVDestroyPath("secret", app.LogicalPath()):     nil,
+		"secret/metadata/integration/payments":         nil,
+		PolicyPath("integration-payments-read"):        nil,
+		PolicyPath(e.ProviderPolicyName()):             nil,
+		PolicyPath("admin"):                            nil,
+		AuthMountPath("kubernetes"):                    nil,
+		SecretsMountPath("secret") + "/tune":           nil,
+		SecretsMountPath("other"):                      nil,
+		"secret/data/_vaultboot/integration/ca-sync/x": nil,
+		"auth/token/create":                            nil,
+		// the deploy roles are denied everywhere
+		PolicyPath(d.PolicyName()):               {"deny"},
+		d.RolePath("jwt"):                        {"deny"},
+		AuthRolePath("oidc", d.RoleName()):       {"deny"},
+		AuthRolePath("kubernetes", d.RoleName()): {"deny"},
+		IdentityGroupByNamePath(d.RoleName()):    {"deny"},
+	}
+	for path, caps := range want {
+		if got := effective(rules, path); !slices.Equal(got, caps) {
+			t.Errorf("%s: capabilities %q, want %q", path, got, caps)
+		}
+	}
+}
+
+// The provider may write every policy "E-*" of its environment; its own
+// policy must match no environment's glob, or the token could rewrite it.
+func TestProviderPolicyNameOutsideEveryEnvironment(t *testing.T) {
+	envs := []string{"production", "vaultboot", "vaultboot-provider", "a", "prod", "prod-eu"}
+	for _, x := range envs {
+		ex, err := NewEnv(x, DefaultConventions())
+		if err != nil {
+			t.Fatal(err)
+		}
+		name := ex.ProviderPolicyName()
+		if err := ValidatePolicyName(name); err != nil {
+			t.Errorf("%s: %v", name, err)
+		}
+		for _, y := range envs {
+			if strings.HasPrefix(name, y+"-") {
+				t.Errorf("%s is covered by environment %q's policy glob", name, y)
+			}
+		}
+		dash := strings.IndexByte(name, '-')
+		if dash >= 0 && ValidateEnvironment(name[:dash]) == nil {
+			t.Errorf("%s: %q could be an environment", name, name[:dash])
+		}
+	}
+}
+
+func TestProviderPolicyStable(t *testing.T) {
+	e := testEnv(t)
+	a, err := e.ProviderPolicy(ProviderPolicyOptions{PKIMounts: []string{"pki", "pki_int"}, BindingAuthMounts: []string{"jwt-gh"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := e.ProviderPolicy(ProviderPolicyOptions{JWTMount: "jwt", PKIMounts: []string{"pki_int", "pki", "pki"}, BindingAuthMounts: []string{"oidc", "jwt-gh", "jwt-gh"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a != b {
+		t.Errorf("order or duplicates changed the policy:\n%s\n---\n%s", a, b)
+	}
+}
+
+func TestProviderPolicyRejects(t *testing.T) {
+	e := testEnv(t)
+	bad := []struct {
+		o    ProviderPolicyOptions
+		want string
+	}{
+		{ProviderPolicyOptions{JWTMount: "jwt/../sys"}, "not a valid mount path"},
+		{ProviderPolicyOptions{PKIMounts: []string{"pki\"] }\npath \"sys/*\" { capabilities = [\"sudo"}}, "not a valid mount path"},
+		{ProviderPolicyOptions{BindingAuthMounts: []string{"oidc/*"}}, "not a valid mount path"},
+		{ProviderPolicyOptions{KVCAPaths: []string{"platform/*"}}, "not a valid KV path"},
+		{ProviderPolicyOptions{KVCAPaths: []string{"production/payments"}}, "holds app secrets"},
+		{ProviderPolicyOptions{KVCAPaths: []string{"_vaultboot/environment"}}, "not a valid KV path"},
+	}
+	for _, c := range bad {
+		p, err := e.ProviderPolicy(c.o)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%+v: policy %q, error %v; want an error containing %q", c.o, p, err, c.want)
+		}
+	}
+}

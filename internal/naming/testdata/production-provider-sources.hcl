@@ -1,0 +1,122 @@
+# managed by vaultboot: production/_provider
+
+# environment stamp: every resource reads it - vaultboot_environment writes it
+path "secret/data/_vaultboot/environment" {
+  capabilities = ["create", "read", "update"]
+}
+
+# environment stamp markers - deleted on destroy
+path "secret/metadata/_vaultboot/environment" {
+  capabilities = ["create", "update", "delete"]
+}
+
+# vaultboot_environment: read the KV mount - enable it when absent
+path "sys/mounts/secret" {
+  capabilities = ["read", "update"]
+}
+
+# app secrets: metadata only - no read of secret values
+path "secret/metadata/production/+" {
+  capabilities = ["create", "read", "update", "delete"]
+}
+
+# app read and write policies and CA sync policies
+path "sys/policies/acl/production-*" {
+  capabilities = ["read", "update", "delete"]
+}
+
+# app and CA syncer Kubernetes auth roles
+path "auth/kubernetes/role/production-*" {
+  capabilities = ["create", "read", "update", "delete"]
+}
+
+# CA sync documents
+path "secret/data/_vaultboot/production/ca-sync/+" {
+  capabilities = ["create", "read", "update"]
+}
+
+# CA sync document markers - deleted on destroy
+path "secret/metadata/_vaultboot/production/ca-sync/+" {
+  capabilities = ["create", "read", "update", "delete"]
+}
+
+# CA sync source: a PKI mount CA chain
+path "pki/cert/ca_chain" {
+  capabilities = ["read"]
+}
+
+# CA sync source: a PKI mount CA chain
+path "pki_int/cert/ca_chain" {
+  capabilities = ["read"]
+}
+
+# CA sync source: a CA bundle in KV
+path "secret/data/platform/vault-ca" {
+  capabilities = ["read"]
+}
+
+# binding identity groups
+path "identity/group/name/production-*" {
+  capabilities = ["read", "update", "delete"]
+}
+
+# binding group aliases: create - not scoped to E as Vault names aliases by id
+path "identity/group-alias" {
+  capabilities = ["update"]
+}
+
+# binding group aliases: update by id - not scoped to E
+path "identity/group-alias/id/*" {
+  capabilities = ["update"]
+}
+
+# binding group aliases: find the group holding an IdP group id - not scoped to E
+path "identity/lookup/group" {
+  capabilities = ["update"]
+}
+
+# binding auth mount: read its type and accessor - sys/auth is a sudo path
+path "sys/auth/jwt-github" {
+  capabilities = ["read", "sudo"]
+}
+
+# binding login roles
+path "auth/jwt-github/role/production-*" {
+  capabilities = ["create", "read", "update", "delete"]
+}
+
+# binding auth mount: read its type and accessor - sys/auth is a sudo path
+path "sys/auth/oidc" {
+  capabilities = ["read", "sudo"]
+}
+
+# binding login roles
+path "auth/oidc/role/production-*" {
+  capabilities = ["create", "read", "update", "delete"]
+}
+
+# never the deploy roles policies
+path "sys/policies/acl/production-deploy-*" {
+  capabilities = ["deny"]
+}
+
+# never the deploy roles
+path "auth/ci-jwt/role/production-deploy-*" {
+  capabilities = ["deny"]
+}
+
+path "identity/group/name/production-deploy-*" {
+  capabilities = ["deny"]
+}
+
+path "auth/kubernetes/role/production-deploy-*" {
+  capabilities = ["deny"]
+}
+
+path "auth/jwt-github/role/production-deploy-*" {
+  capabilities = ["deny"]
+}
+
+path "auth/oidc/role/production-deploy-*" {
+  capabilities = ["deny"]
+}
