@@ -180,5 +180,6 @@ func (p *vaultbootProvider) DataSources(context.Context) []func() datasource.Dat
 	return []func() datasource.DataSource{
 		NewAppSecretPathDataSource,
 		NewEnvironmentDataSource,
+		NewProviderPolicyDataSource,
 	}
 }

@@ -1,0 +1,140 @@
+package provider
+
+import (
+	"context"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/vaultboot/terraform-provider-vaultboot/internal/naming"
+	"github.com/vaultboot/terraform-provider-vaultboot/internal/vaultclient"
+)
+
+var _ datasource.DataSourceWithConfigure = &providerPolicyDataSource{}
+
+// NewProviderPolicyDataSource is the vaultboot_provider_policy data source:
+// the least-privilege policy of the provider's own token in environment E.
+func NewProviderPolicyDataSource() datasource.DataSource {
+	return &providerPolicyDataSource{}
+}
+
+// providerPolicyDataSource makes no Vault call: the policy follows from the
+// provider's environment and conventions and the inputs alone. So it can be
+// read with a token that may do nothing yet (the bootstrap that writes the
+// policy), and even the environment guard is skipped: the text does not
+// depend on which Vault the provider points at.
+type providerPolicyDataSource struct {
+	client *vaultclient.Client
+}
+
+type providerPolicyModel struct {
+	ID                types.String `tfsdk:"id"`
+	JWTMount          types.String `tfsdk:"jwt_mount"`
+	PKIMounts         types.List   `tfsdk:"pki_mounts"`
+	KVCAPaths         types.List   `tfsdk:"kv_ca_paths"`
+	BindingAuthMounts types.List   `tfsdk:"binding_auth_mounts"`
+	Name              types.String `tfsdk:"name"`
+	Policy            types.String `tfsdk:"policy"`
+}
+
+func (d *providerPolicyDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_provider_policy"
+}
+
+func (d *providerPolicyDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	d.client = clientFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+func (d *providerPolicyDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	mounts := func(desc string) schema.ListAttribute {
+		return schema.ListAttribute{
+			MarkdownDescription: desc,
+			ElementType:         types.StringType,
+			Optional:            true,
+			Validators:          []validator.List{listvalidator.ValueStringsAre(validMount())},
+		}
+	}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "The least-privilege Vault ACL policy (HCL) that the provider's own token needs to manage the " +
+			"conventions in the provider's environment `E`: the paths vaultboot's resources and data sources use, scoped to " +
+			"`E`'s names wherever Vault paths allow, with no read of app secret values and explicit denies on the deploy " +
+			"roles' role and policy paths (`E-deploy-*`). It makes no Vault call, so it works with any token.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "The environment `E`.",
+				Computed:            true,
+			},
+			"jwt_mount": schema.StringAttribute{
+				MarkdownDescription: "The JWT auth mount holding the CI deploy roles, whose `E-deploy-*` roles the policy denies. Default `" + naming.DefaultJWTMount + "`.",
+				Optional:            true,
+				Validators:          []validator.String{validMount()},
+			},
+			"pki_mounts": mounts("PKI mounts that `vaultboot_namespace_ca_sync_policy` resources use as `ca_source.pki_mount`: the policy grants `read` on `<pki_mount>/cert/ca_chain`."),
+			"kv_ca_paths": schema.ListAttribute{
+				MarkdownDescription: "KV v2 logical paths in the conventions' KV mount that `vaultboot_namespace_ca_sync_policy` resources use as `ca_source.kv_path`: the policy grants `read` on their data. " +
+					"Like `kv_path`, a path inside `E/` (app secrets) is refused.",
+				ElementType: types.StringType,
+				Optional:    true,
+				Validators:  []validator.List{listvalidator.ValueStringsAre(validKVPath())},
+			},
+			"binding_auth_mounts": mounts("OIDC or JWT auth mounts that `vaultboot_oidc_group_binding` resources set as `auth_mount`, besides the conventions' `oidc_auth_mount` (always included)."),
+			"name": schema.StringAttribute{
+				MarkdownDescription: "A suggested policy name, `vaultboot_provider_E`. It lies outside every environment's `E-*`, which the policy lets the token write, so the token cannot rewrite its own policy.",
+				Computed:            true,
+			},
+			"policy": schema.StringAttribute{
+				MarkdownDescription: "The policy document (HCL).",
+				Computed:            true,
+			},
+		},
+	}
+}
+
+func (d *providerPolicyDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var m providerPolicyModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if d.client == nil {
+		resp.Diagnostics.AddError("Provider Not Configured", "The vaultboot provider is not configured yet, so the environment and conventions of the policy are unknown. Configure the provider block with known values.")
+		return
+	}
+	env := d.client.Env()
+	opts := naming.ProviderPolicyOptions{JWTMount: m.JWTMount.ValueString()}
+	resp.Diagnostics.Append(m.PKIMounts.ElementsAs(ctx, &opts.PKIMounts, false)...)
+	resp.Diagnostics.Append(m.KVCAPaths.ElementsAs(ctx, &opts.KVCAPaths, false)...)
+	resp.Diagnostics.Append(m.BindingAuthMounts.ElementsAs(ctx, &opts.BindingAuthMounts, false)...)
+	if resp.Diagnostics.HasError() || !checkKVCAPaths(env, opts.KVCAPaths, &resp.Diagnostics) {
+		return
+	}
+	policy, err := env.ProviderPolicy(opts)
+	if err != nil {
+		// Every input was validated above; this is a safety net.
+		resp.Diagnostics.AddError("Invalid Provider Policy Input", capitalize(err.Error())+".")
+		return
+	}
+	m.ID = types.StringValue(env.Name())
+	m.Name = types.StringValue(env.ProviderPolicyName())
+	m.Policy = types.StringValue(policy)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+// checkKVCAPaths refuses, on the attribute, a CA path the CA sync resource
+// would refuse for this environment (app secrets under "E/").
+func checkKVCAPaths(env naming.Env, paths []string, diags *diag.Diagnostics) bool {
+	ok := true
+	for i, p := range paths {
+		if err := env.CheckCASource(naming.CASource{KVPath: p}); err != nil {
+			diags.AddAttributeError(path.Root("kv_ca_paths").AtListIndex(i), "Invalid KV Path",
+				"A CA sync policy refuses this source, so the provider policy does not grant it: "+err.Error()+".")
+			ok = false
+		}
+	}
+	return ok
+}
