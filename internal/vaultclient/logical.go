@@ -40,21 +40,6 @@ func (c *Client) remove(ctx context.Context, path string) error {
 	return err
 }
 
-func (c *Client) list(ctx context.Context, path string) ([]string, error) {
-	var s *api.Secret
-	err := c.do(ctx, "list", path, func(ctx context.Context) (err error) {
-		s, err = c.api.Logical().ListWithContext(ctx, path)
-		return err
-	})
-	if StatusOf(err) == 404 || err != nil || s == nil {
-		if StatusOf(err) == 404 {
-			err = nil
-		}
-		return nil, err
-	}
-	return stringList(s.Data["keys"]), nil
-}
-
 func stringList(v any) []string {
 	raw, _ := v.([]any)
 	out := make([]string, 0, len(raw))
