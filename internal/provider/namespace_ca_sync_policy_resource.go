@@ -435,7 +435,7 @@ func (r *caSyncPolicyResource) checkNotForeign(ctx context.Context, cs naming.CA
 	if pFound && naming.PolicyOwner(policy) != owner {
 		foreign("Vault policy " + naming.PolicyPath(cs.PolicyName()))
 	}
-	if rFound && !slices.Equal(rawStrings(role["token_policies"]), []string{cs.PolicyName()}) {
+	if rFound && !slices.Equal(vaultclient.AsStrings(role["token_policies"]), []string{cs.PolicyName()}) {
 		foreign("Kubernetes auth role " + cs.RolePath())
 	}
 	if mFound && !naming.IsMarked(meta.CustomMetadata, owner) {

@@ -39,25 +39,3 @@ func (c *Client) remove(ctx context.Context, path string) error {
 	}
 	return err
 }
-
-func stringList(v any) []string {
-	raw, _ := v.([]any)
-	out := make([]string, 0, len(raw))
-	for _, x := range raw {
-		if s, ok := x.(string); ok {
-			out = append(out, s)
-		}
-	}
-	return out
-}
-
-func stringMap(v any) map[string]string {
-	raw, _ := v.(map[string]any)
-	out := make(map[string]string, len(raw))
-	for k, x := range raw {
-		if s, ok := x.(string); ok {
-			out[k] = s
-		}
-	}
-	return out
-}
