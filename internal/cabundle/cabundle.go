@@ -56,7 +56,7 @@ func Parse(text string) (*Bundle, error) {
 		}
 		cert, err := x509.ParseCertificate(block.Bytes)
 		if err != nil {
-			return nil, fmt.Errorf("PEM block %d is not a valid X.509 certificate: %v", n, err)
+			return nil, fmt.Errorf("PEM block %d is not a valid X.509 certificate: %w", n, err)
 		}
 		if !cert.BasicConstraintsValid || !cert.IsCA {
 			return nil, fmt.Errorf("certificate %d (%s) is not a CA certificate: its basic constraints do not say CA:TRUE", n, subject(cert))

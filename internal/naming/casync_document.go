@@ -271,7 +271,7 @@ func ParseCASyncDocument(data map[string]any) (CASyncDocument, error) {
 	}
 	var d CASyncDocument
 	if err := json.Unmarshal(raw, &d); err != nil {
-		return CASyncDocument{}, fmt.Errorf("the CA sync document does not match schema version %d: %v", CASyncDocumentSchemaVersion, err)
+		return CASyncDocument{}, fmt.Errorf("the CA sync document does not match schema version %d: %w", CASyncDocumentSchemaVersion, err)
 	}
 	if d.SchemaVersion != CASyncDocumentSchemaVersion {
 		return CASyncDocument{}, fmt.Errorf("the CA sync document has schema_version %d, this vaultboot writes %d", d.SchemaVersion, CASyncDocumentSchemaVersion)

@@ -32,11 +32,15 @@ func parsePolicy(t *testing.T, doc string) []Rule {
 		if err := hcl.DecodeObject(&body, item.Val); err != nil {
 			t.Fatal(err)
 		}
-		obj := item.Val.(*ast.ObjectType)
+		obj, ok := item.Val.(*ast.ObjectType)
+		if !ok {
+			t.Fatalf("stanza body is %T", item.Val)
+		}
 		if len(obj.List.Items) != 1 {
 			t.Fatalf("stanza has %d fields, want only capabilities", len(obj.List.Items))
 		}
-		out = append(out, Rule{Path: item.Keys[1].Token.Value().(string), Capabilities: body.Capabilities})
+		p, _ := item.Keys[1].Token.Value().(string)
+		out = append(out, Rule{Path: p, Capabilities: body.Capabilities})
 	}
 	return out
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/vaultboot/terraform-provider-vaultboot/internal/cabundle"
 	"github.com/vaultboot/terraform-provider-vaultboot/internal/naming"
+	"github.com/vaultboot/terraform-provider-vaultboot/internal/vaultclient"
 )
 
 // caSyncPolicyModel maps vaultboot_namespace_ca_sync_policy.
@@ -154,10 +155,10 @@ func (m *caSyncPolicyModel) fromDocument(d naming.CASyncDocument) {
 // account, "*") shows in the plan as a change of the syncer.
 func (m *caSyncPolicyModel) fromRole(role map[string]any) {
 	m.Syncer = &syncerModel{
-		Namespace:      types.StringValue(strings.Join(rawStrings(role["bound_service_account_namespaces"]), ",")),
-		ServiceAccount: types.StringValue(strings.Join(rawStrings(role["bound_service_account_names"]), ",")),
+		Namespace:      types.StringValue(strings.Join(vaultclient.AsStrings(role["bound_service_account_namespaces"]), ",")),
+		ServiceAccount: types.StringValue(strings.Join(vaultclient.AsStrings(role["bound_service_account_names"]), ",")),
 	}
-	m.TokenPolicies = listOfStrings(rawStrings(role["token_policies"]))
+	m.TokenPolicies = listOfStrings(vaultclient.AsStrings(role["token_policies"]))
 }
 
 // roleData is the full managed field set of the syncer's role (Vault merges
@@ -228,15 +229,4 @@ func listOfStrings(vals []string) types.List {
 		elems[i] = types.StringValue(v)
 	}
 	return types.ListValueMust(types.StringType, elems)
-}
-
-func rawStrings(v any) []string {
-	raw, _ := v.([]any)
-	out := make([]string, 0, len(raw))
-	for _, x := range raw {
-		if s, ok := x.(string); ok {
-			out = append(out, s)
-		}
-	}
-	return out
 }

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"sync"
@@ -286,7 +287,8 @@ func (r *caSyncPolicyResource) planBundle(ctx context.Context, cs naming.CASync,
 }
 
 func addSourceError(diags *diag.Diagnostics, err error) {
-	if _, ok := err.(*sourceError); ok {
+	var se *sourceError
+	if errors.As(err, &se) {
 		diags.AddAttributeError(path.Root("ca_source"), "Invalid CA Source", capitalize(err.Error())+".")
 		return
 	}
@@ -433,7 +435,7 @@ func (r *caSyncPolicyResource) checkNotForeign(ctx context.Context, cs naming.CA
 	if pFound && naming.PolicyOwner(policy) != owner {
 		foreign("Vault policy " + naming.PolicyPath(cs.PolicyName()))
 	}
-	if rFound && !slices.Equal(rawStrings(role["token_policies"]), []string{cs.PolicyName()}) {
+	if rFound && !slices.Equal(vaultclient.AsStrings(role["token_policies"]), []string{cs.PolicyName()}) {
 		foreign("Kubernetes auth role " + cs.RolePath())
 	}
 	if mFound && !naming.IsMarked(meta.CustomMetadata, owner) {

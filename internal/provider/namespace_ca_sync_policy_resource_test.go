@@ -159,7 +159,7 @@ func checkCASyncInVault(t *testing.T, name string, wantPaths []string, check fun
 		}
 		role, err := v.Client.Logical().Read(cs.RolePath())
 		if err != nil || role == nil {
-			return fmt.Errorf("role %s: %v", cs.RolePath(), err)
+			return fmt.Errorf("role %s: %w", cs.RolePath(), err)
 		}
 		for field, want := range map[string]string{
 			"bound_service_account_names":      "[ca-syncer]",
@@ -172,7 +172,7 @@ func checkCASyncInVault(t *testing.T, name string, wantPaths []string, check fun
 		}
 		meta, err := v.Client.Logical().Read(cs.DocumentMetadataPath())
 		if err != nil || meta == nil {
-			return fmt.Errorf("document metadata: %v", err)
+			return fmt.Errorf("document metadata: %w", err)
 		}
 		custom, _ := meta.Data["custom_metadata"].(map[string]any)
 		if custom[naming.MarkerKey] != naming.MarkerValue || custom[naming.OwnerKey] != cs.Owner() {
@@ -451,7 +451,7 @@ func TestAccNamespaceCASyncPolicy_errors(t *testing.T) {
 		return resource.TestStep{Config: cfg(source, blocks), ExpectError: testharness.ErrorRE(want...)}
 	}
 	b := caSyncDefaultBlocks
-	swap := func(old, new string) string { return strings.Replace(b, old, new, 1) }
+	swap := func(from, to string) string { return strings.Replace(b, from, to, 1) }
 
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,

@@ -204,7 +204,7 @@ func proofLoginRefused(t *testing.T, signer *testharness.JWTSigner, role string)
 				return fmt.Errorf("login role %s admitted a token with %s (policies %v)", role, c.name, auth.IdentityPolicies)
 			}
 			if !c.want.MatchString(err.Error()) {
-				return fmt.Errorf("login with %s refused for another reason: %v", c.name, err)
+				return fmt.Errorf("login with %s refused for another reason: %w", c.name, err)
 			}
 		}
 		return nil

@@ -8,6 +8,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/vaultboot/terraform-provider-vaultboot/internal/vaultclient"
 )
 
 // boundClaimsTypeString makes Vault compare bound claims exactly. A binding
@@ -138,11 +140,11 @@ func loginRoleData(ctx context.Context, role *loginRoleModel, groupID, roleType 
 func loginRoleFromVault(data map[string]any, prior *loginRoleModel, roleName string) (*loginRoleModel, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	m := &loginRoleModel{
-		UserClaim:       types.StringValue(vaultStr(data["user_claim"])),
-		GroupsClaim:     types.StringValue(vaultStr(data["groups_claim"])),
+		UserClaim:       types.StringValue(vaultclient.AsString(data["user_claim"])),
+		GroupsClaim:     types.StringValue(vaultclient.AsString(data["groups_claim"])),
 		RoleName:        types.StringValue(roleName),
-		RoleType:        types.StringValue(vaultStr(data["role_type"])),
-		BoundClaimsType: types.StringValue(vaultStr(data["bound_claims_type"])),
+		RoleType:        types.StringValue(vaultclient.AsString(data["role_type"])),
+		BoundClaimsType: types.StringValue(vaultclient.AsString(data["bound_claims_type"])),
 	}
 	if prior == nil {
 		prior = &loginRoleModel{}
@@ -197,7 +199,7 @@ func vaultClaims(v any) map[string][]string {
 // seconds mean the same, so "1h" and "3600s" never show as a change, and
 // otherwise shows Vault's value so drift is visible.
 func loginRoleDuration(v any, prior types.String) types.String {
-	d := time.Duration(vaultSeconds(v)) * time.Second
+	d := time.Duration(vaultclient.AsInt(v)) * time.Second
 	if !prior.IsNull() && !prior.IsUnknown() {
 		if p, err := parseDuration(prior.ValueString()); err == nil && p == d {
 			return prior

@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"time"
@@ -608,25 +607,6 @@ func vaultList(v any, diags *diag.Diagnostics) types.List {
 	l, d := types.ListValueFrom(context.Background(), types.StringType, out)
 	diags.Append(d...)
 	return l
-}
-
-func vaultStr(v any) string {
-	s, _ := v.(string)
-	return s
-}
-
-// vaultSeconds reads a duration Vault returns as a number of seconds.
-func vaultSeconds(v any) int64 {
-	switch n := v.(type) {
-	case json.Number:
-		i, _ := n.Int64()
-		return i
-	case float64:
-		return int64(n)
-	case int64:
-		return n
-	}
-	return 0
 }
 
 func nonNil(s []string) []string {

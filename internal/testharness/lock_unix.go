@@ -20,7 +20,7 @@ func withToolLock(root string, fn func() error) error {
 	if err != nil {
 		return err
 	}
-	defer f.Close() // closing releases the lock
+	defer func() { _ = f.Close() }() // closing releases the lock
 	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX); err != nil {
 		return err
 	}

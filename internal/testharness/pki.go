@@ -14,7 +14,8 @@ const pkiMaxLeaseTTL = "87600h"
 func (v *Vault) GenerateRootCA(t testing.TB, mount, commonName, ttl string) string {
 	t.Helper()
 	v.EnableSecrets(t, mount, "pki", nil)
-	if err := v.Client.Sys().TuneMount(mount, api.MountConfigInput{MaxLeaseTTL: pkiMaxLeaseTTL}); err != nil {
+	maxLeaseTTL := pkiMaxLeaseTTL
+	if err := v.Client.Sys().TuneMountAllowNil(mount, api.TuneMountConfigInput{MaxLeaseTTL: &maxLeaseTTL}); err != nil {
 		t.Fatalf("tune %s: %v", mount, err)
 	}
 	secret := v.Write(t, mount+"/root/generate/internal", map[string]any{"common_name": commonName, "ttl": ttl})

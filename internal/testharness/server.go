@@ -97,7 +97,7 @@ func spawn(bin, dir string, args []string) (*process, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer logFile.Close() // the child keeps its own descriptor
+	defer func() { _ = logFile.Close() }() // the child keeps its own descriptor
 	cmd := exec.Command(bin, args...)
 	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + filepath.Join(dir, "home"), "TMPDIR=" + dir}
 	cmd.Stdout, cmd.Stderr = logFile, logFile
@@ -133,9 +133,9 @@ func (p *process) logTail() string {
 
 // tail keeps the end of a long output, where errors usually are.
 func tail(out []byte) string {
-	const max = 4096
-	if len(out) > max {
-		out = out[len(out)-max:]
+	const keep = 4096
+	if len(out) > keep {
+		out = out[len(out)-keep:]
 	}
 	return string(out)
 }
@@ -185,7 +185,7 @@ func (v *Vault) healthy() error {
 	if err != nil {
 		return err
 	}
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }()
 	if resp.StatusCode != http.StatusOK {
 		return fmt.Errorf("sys/health answered %s", resp.Status)
 	}
@@ -200,7 +200,7 @@ func freePortPair() (int, error) {
 		if err != nil {
 			return 0, err
 		}
-		port := l.Addr().(*net.TCPAddr).Port
+		port := l.Addr().(*net.TCPAddr).Port //nolint:forcetypeassert // a tcp listener always has a *net.TCPAddr
 		next, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", port+1))
 		_ = l.Close()
 		if err == nil {

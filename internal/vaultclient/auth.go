@@ -24,7 +24,7 @@ func (c *Client) ReadAuthMount(ctx context.Context, mount string) (*AuthMount, b
 	if err != nil || s == nil {
 		return nil, false, err
 	}
-	return &AuthMount{Type: toString(s.Data["type"]), Accessor: toString(s.Data["accessor"])}, true, nil
+	return &AuthMount{Type: AsString(s.Data["type"]), Accessor: AsString(s.Data["accessor"])}, true, nil
 }
 
 // ReadRole reads an auth role (any method) as Vault returns it; found is

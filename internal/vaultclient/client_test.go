@@ -57,7 +57,11 @@ func flakyProxy(t *testing.T, target string, n int64, reset bool) (*httptest.Ser
 			return
 		}
 		if reset {
-			conn, _, _ := w.(http.Hijacker).Hijack()
+			hj, _ := w.(http.Hijacker)
+			conn, _, err := hj.Hijack()
+			if err != nil {
+				return
+			}
 			if tc, ok := conn.(*net.TCPConn); ok {
 				_ = tc.SetLinger(0) // RST instead of FIN
 			}

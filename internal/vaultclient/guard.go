@@ -20,7 +20,7 @@ func (c *Client) ReadStamp(ctx context.Context) (string, error) {
 	if err != nil || !found {
 		return "", err
 	}
-	return toString(data[StampKey]), nil
+	return AsString(data[StampKey]), nil
 }
 
 // CheckEnvironment is the environment guard (SPEC §1.3): once per provider

@@ -85,7 +85,7 @@ func (c *Client) CreateGroupAlias(ctx context.Context, name, mountAccessor, grou
 	if err != nil || s == nil {
 		return "", err
 	}
-	return toString(s.Data["id"]), nil
+	return AsString(s.Data["id"]), nil
 }
 
 // UpdateGroupAlias renames an alias or moves it to another mount, keeping
@@ -120,18 +120,18 @@ func (c *Client) LookupGroupByAlias(ctx context.Context, name, mountAccessor str
 
 func identityGroup(data map[string]any) *IdentityGroup {
 	g := &IdentityGroup{
-		ID:       toString(data["id"]),
-		Name:     toString(data["name"]),
-		Type:     toString(data["type"]),
-		Policies: stringList(data["policies"]),
-		Metadata: stringMap(data["metadata"]),
+		ID:       AsString(data["id"]),
+		Name:     AsString(data["name"]),
+		Type:     AsString(data["type"]),
+		Policies: AsStrings(data["policies"]),
+		Metadata: AsStringMap(data["metadata"]),
 	}
-	if a, _ := data["alias"].(map[string]any); toString(a["id"]) != "" {
+	if a, _ := data["alias"].(map[string]any); AsString(a["id"]) != "" {
 		g.Alias = &GroupAlias{
-			ID:            toString(a["id"]),
-			Name:          toString(a["name"]),
-			MountAccessor: toString(a["mount_accessor"]),
-			MountPath:     strings.Trim(strings.TrimPrefix(toString(a["mount_path"]), "auth/"), "/"),
+			ID:            AsString(a["id"]),
+			Name:          AsString(a["name"]),
+			MountAccessor: AsString(a["mount_accessor"]),
+			MountPath:     strings.Trim(strings.TrimPrefix(AsString(a["mount_path"]), "auth/"), "/"),
 		}
 	}
 	return g

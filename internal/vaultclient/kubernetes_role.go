@@ -23,12 +23,12 @@ func (c *Client) ReadKubernetesRole(ctx context.Context, path string) (*Kubernet
 		return nil, false, err
 	}
 	return &KubernetesRole{
-		ServiceAccountNames: stringList(data["bound_service_account_names"]),
-		Namespaces:          stringList(data["bound_service_account_namespaces"]),
-		Audience:            toString(data["audience"]),
-		TokenTTL:            toInt(data["token_ttl"]),
-		TokenMaxTTL:         toInt(data["token_max_ttl"]),
-		TokenPolicies:       stringList(data["token_policies"]),
+		ServiceAccountNames: AsStrings(data["bound_service_account_names"]),
+		Namespaces:          AsStrings(data["bound_service_account_namespaces"]),
+		Audience:            AsString(data["audience"]),
+		TokenTTL:            AsInt(data["token_ttl"]),
+		TokenMaxTTL:         AsInt(data["token_max_ttl"]),
+		TokenPolicies:       AsStrings(data["token_policies"]),
 	}, true, nil
 }
 

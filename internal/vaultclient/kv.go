@@ -26,10 +26,10 @@ func (c *Client) ReadKVMetadata(ctx context.Context, path string) (*KVMetadata, 
 		return nil, false, err
 	}
 	m := &KVMetadata{
-		MaxVersions:        toInt(s.Data["max_versions"]),
-		DeleteVersionAfter: toString(s.Data["delete_version_after"]),
-		CustomMetadata:     stringMap(s.Data["custom_metadata"]),
-		CurrentVersion:     toInt(s.Data["current_version"]),
+		MaxVersions:        AsInt(s.Data["max_versions"]),
+		DeleteVersionAfter: AsString(s.Data["delete_version_after"]),
+		CustomMetadata:     AsStringMap(s.Data["custom_metadata"]),
+		CurrentVersion:     AsInt(s.Data["current_version"]),
 	}
 	m.CASRequired, _ = s.Data["cas_required"].(bool)
 	versions, _ := s.Data["versions"].(map[string]any)
@@ -99,24 +99,4 @@ func (c *Client) ReadKVKeyNames(ctx context.Context, path string) ([]string, boo
 func (c *Client) WriteKVData(ctx context.Context, path string, data map[string]any) error {
 	_, err := c.write(ctx, path, map[string]any{"data": data})
 	return err
-}
-
-func toInt(v any) int64 {
-	switch n := v.(type) {
-	case json.Number:
-		i, _ := n.Int64()
-		return i
-	case float64:
-		return int64(n)
-	case int64:
-		return n
-	case int:
-		return int64(n)
-	}
-	return 0
-}
-
-func toString(v any) string {
-	s, _ := v.(string)
-	return s
 }

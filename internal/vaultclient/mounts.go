@@ -22,8 +22,8 @@ func (c *Client) ReadSecretsMount(ctx context.Context, mount string) (*SecretsMo
 	if err != nil || s == nil {
 		return nil, false, err
 	}
-	opts := stringMap(s.Data["options"])
-	return &SecretsMount{Type: toString(s.Data["type"]), Version: opts["version"]}, true, nil
+	opts := AsStringMap(s.Data["options"])
+	return &SecretsMount{Type: AsString(s.Data["type"]), Version: opts["version"]}, true, nil
 }
 
 // EnableKVv2 enables a KV v2 secrets engine at mount.

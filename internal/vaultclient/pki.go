@@ -31,9 +31,9 @@ func (c *Client) ReadPKICAChain(ctx context.Context, mount string) (string, erro
 	if s != nil {
 		// Vault 1.13 answers the chain in "certificate" and again in
 		// "ca_chain" (a string there; a list in some other versions).
-		chain = toString(s.Data["certificate"])
+		chain = AsString(s.Data["certificate"])
 		if chain == "" {
-			chain = toString(s.Data["ca_chain"]) + strings.Join(stringList(s.Data["ca_chain"]), "\n")
+			chain = AsString(s.Data["ca_chain"]) + strings.Join(AsStrings(s.Data["ca_chain"]), "\n")
 		}
 	}
 	if strings.TrimSpace(chain) == "" {
