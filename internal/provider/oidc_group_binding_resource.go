@@ -40,7 +40,7 @@ type oidcGroupBindingModel struct {
 	ID                types.String    `tfsdk:"id"`
 	Name              types.String    `tfsdk:"name"`
 	GroupID           types.String    `tfsdk:"group_id"`
-	Policies          types.List      `tfsdk:"policies"`
+	Policies          types.Set       `tfsdk:"policies"`
 	AuthMount         types.String    `tfsdk:"auth_mount"`
 	AdoptExisting     types.Bool      `tfsdk:"adopt_existing"`
 	IdentityGroupID   types.String    `tfsdk:"identity_group_id"`
@@ -386,7 +386,8 @@ func (r *oidcGroupBindingResource) write(ctx context.Context, b naming.Binding, 
 	if !r.checkAliasFree(ctx, groupID, mount, existing, plan, diags) {
 		return false
 	}
-	policies := listStrings(ctx, plan.Policies, diags)
+	var policies []string
+	diags.Append(plan.Policies.ElementsAs(ctx, &policies, false)...)
 	if diags.HasError() {
 		return false
 	}
@@ -525,7 +526,7 @@ func (r *oidcGroupBindingResource) refresh(ctx context.Context, m *oidcGroupBind
 	m.ID = types.StringValue(b.Name())
 	m.IdentityGroupID = types.StringValue(group.ID)
 	m.IdentityGroupName = types.StringValue(group.Name)
-	m.Policies = keepListOrder(ctx, m.Policies, group.Policies, diags)
+	m.Policies = stringSet(ctx, group.Policies, diags)
 	m.Metadata = stringMapValue(group.Metadata, diags)
 	m.GroupID, m.AuthMountAccessor = types.StringValue(""), types.StringValue("")
 	if a := group.Alias; a != nil {
@@ -560,21 +561,11 @@ func knownDuration(v types.String, def string) (time.Duration, bool) {
 	return d, err == nil
 }
 
-// keepListOrder returns Vault's list, but in the prior order when both hold
-// the same names, so a reordering by Vault never shows as a change.
-func keepListOrder(ctx context.Context, prior types.List, vault []string, diags *diag.Diagnostics) types.List {
-	if !prior.IsNull() && !prior.IsUnknown() {
-		p := listStrings(ctx, prior, diags)
-		a, b := slices.Clone(p), slices.Clone(vault)
-		slices.Sort(a)
-		slices.Sort(b)
-		if slices.Equal(a, b) {
-			vault = p
-		}
-	}
-	l, d := types.ListValueFrom(ctx, types.StringType, nonNil(vault))
+// stringSet is Vault's list of strings as a set.
+func stringSet(ctx context.Context, vault []string, diags *diag.Diagnostics) types.Set {
+	v, d := types.SetValueFrom(ctx, types.StringType, nonNil(vault))
 	diags.Append(d...)
-	return l
+	return v
 }
 
 func stringMapValue(m map[string]string, diags *diag.Diagnostics) types.Map {

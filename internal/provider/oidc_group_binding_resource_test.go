@@ -305,9 +305,11 @@ func TestAccOIDCGroupBinding_basic(t *testing.T) {
 				),
 			},
 			{
-				// Drift: the role deleted in Vault.
+				// Drift: the role deleted in Vault. The policies, listed out
+				// of Vault's sorted order, are a set: no change for them, and
+				// the import below verifies against this unsorted config.
 				PreConfig: func() { v.Delete(t, rolePath) },
-				Config:    testAccBindingBasic(t, "grp-basic-2", "acc-basic-a-read", "acc-basic-b-write"),
+				Config:    testAccBindingBasic(t, "grp-basic-2", "acc-basic-b-write", "acc-basic-a-read"),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(bindingAddr, plancheck.ResourceActionUpdate)},
 				},

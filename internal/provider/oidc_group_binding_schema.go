@@ -5,6 +5,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -57,14 +58,13 @@ func (r *oidcGroupBindingResource) Schema(_ context.Context, _ resource.SchemaRe
 				Required:   true,
 				Validators: []validator.String{validGroupID()},
 			},
-			"policies": schema.ListAttribute{
-				MarkdownDescription: "The ACL policies members get, e.g. `[\"E-payments-write\"]`: at least one, no duplicates, lowercase policy names (" + naming.PolicyNameRule + "); `root` is refused.",
+			"policies": schema.SetAttribute{
+				MarkdownDescription: "The ACL policies members get, e.g. `[\"E-payments-write\"]`: at least one, lowercase policy names (" + naming.PolicyNameRule + "); `root` is refused. A set: Vault keeps a group's policies sorted, so their order carries no meaning.",
 				ElementType:         types.StringType,
 				Required:            true,
-				Validators: []validator.List{
-					listvalidator.SizeAtLeast(1),
-					listvalidator.UniqueValues(),
-					listvalidator.ValueStringsAre(validPolicyName()),
+				Validators: []validator.Set{
+					setvalidator.SizeAtLeast(1),
+					setvalidator.ValueStringsAre(validPolicyName()),
 				},
 			},
 			"auth_mount": schema.StringAttribute{

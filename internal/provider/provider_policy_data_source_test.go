@@ -184,9 +184,7 @@ func ppBindingPolicies(rev int) string {
 	if rev == 1 {
 		return "[vaultboot_app_secret_path.payments.write_policy]"
 	}
-	// Sorted: Vault keeps a group's policies sorted, and import reads them
-	// back in that order (the binding keeps the configured order otherwise).
-	return "[vaultboot_app_secret_path.billing.write_policy, vaultboot_app_secret_path.payments.write_policy]"
+	return "[vaultboot_app_secret_path.payments.write_policy, vaultboot_app_secret_path.billing.write_policy]"
 }
 
 // TestAccProviderPolicy_proof is the proof that the printed policy is
