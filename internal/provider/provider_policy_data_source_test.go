@@ -261,7 +261,7 @@ func TestAccProviderPolicy_proof(t *testing.T) {
 					v.Write(t, payments.DataPath(), map[string]any{"data": map[string]any{"DB_PASSWORD": "s3cret"}})
 				},
 				Config:      ppConfig(v, token, 2) + "\ndata \"vaultboot_app_secret_path\" \"payments\" {\n  app = \"payments\"\n}\n",
-				ExpectError: testharness.ErrorRE("Unable to Read App Secret Path", "Permission denied on "+payments.DataPath()+" (read)"),
+				ExpectError: testharness.ErrorRE("Unable to Read App Secret Path", "Permission denied on "+payments.DataPath()+" (read)", "provider policy deliberately does not allow"),
 			},
 			{
 				// Last, with everything still in place: what the token

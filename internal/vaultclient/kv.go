@@ -3,6 +3,8 @@ package vaultclient
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"net/http"
 	"sort"
 )
 
@@ -84,6 +86,10 @@ func (c *Client) ReadKVData(ctx context.Context, path string) (map[string]any, b
 // path, never their values: the values are dropped here, inside the client.
 func (c *Client) ReadKVKeyNames(ctx context.Context, path string) ([]string, bool, error) {
 	data, found, err := c.ReadKVData(ctx, path)
+	var verr *Error
+	if errors.As(err, &verr) && verr.Status == http.StatusForbidden {
+		verr.Hint = "Listing key names reads the secret, which the provider policy deliberately does not allow: use a token that may read this app's secret (its read policy), or drop key_names"
+	}
 	if err != nil || !found {
 		return nil, found, err
 	}
