@@ -465,7 +465,6 @@ resource "vaultboot_oidc_group_binding" "test" {
 			plan(strings.Replace(valid, `["acc-bad-read"]`, `["root"]`, 1), `Invalid Policy Name`, `root`),
 			plan(strings.Replace(valid, `["acc-bad-read"]`, `["Acc Bad"]`, 1), `Invalid Policy Name`, `not a valid policy name`),
 			plan(strings.Replace(valid, `["acc-bad-read"]`, `[]`, 1), `policies`, `at least 1`),
-			plan(strings.Replace(valid, `["acc-bad-read"]`, `["a", "a"]`, 1), `Duplicate List Value`),
 			plan(strings.Replace(valid, `"bindbadoidc"`, `"../sys"`, 1), `Invalid Mount Path`),
 			// A userpass mount's logins carry no groups claim.
 			plan(strings.Replace(valid, `"bindbadoidc"`, `"bindbaduserpass"`, 1), `Unsupported Auth Mount Type`, `"bindbaduserpass"`, `type "userpass"`, `oidc or jwt`),

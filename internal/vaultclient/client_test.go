@@ -111,8 +111,8 @@ func TestRetryWindowIsBounded(t *testing.T) {
 			t.Errorf("error %q does not contain %q", err, want)
 		}
 	}
-	if elapsed > 2*time.Second+maxWait || elapsed < time.Second {
-		t.Errorf("gave up after %s, want about the 2s retry window", elapsed)
+	if elapsed < 2*time.Second || elapsed > 3*time.Second {
+		t.Errorf("gave up after %s, want the 2s retry window used whole", elapsed)
 	}
 	if c.Requests() < 3 {
 		t.Errorf("only %d attempts in the retry window", c.Requests())

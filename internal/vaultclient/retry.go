@@ -56,11 +56,14 @@ func (c *Client) do(ctx context.Context, op, path string, call func(ctx context.
 		if !retryable(err) || ctx.Err() != nil {
 			return verr
 		}
-		sleep := rand.N(wait) + time.Millisecond
-		if time.Now().Add(sleep).After(deadline) {
+		remaining := time.Until(deadline)
+		if remaining <= 0 {
 			verr.Retried = time.Since(start)
 			return verr
 		}
+		// Full jitter, but never past the window: the last try lands on
+		// its end, so a short retry_timeout is used whole.
+		sleep := min(rand.N(wait)+time.Millisecond, remaining)
 		tflog.Debug(ctx, "retrying Vault request", map[string]any{
 			"op": op, "path": path, "attempt": attempt, "status": verr.Status, "wait": sleep.String(),
 		})
