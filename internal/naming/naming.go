@@ -211,6 +211,12 @@ func PolicyPath(name string) string { return Join("sys/policies/acl", name) }
 // AuthRolePath is the role API path on an auth mount.
 func AuthRolePath(mount, role string) string { return Join("auth", mount, "role", role) }
 
+// AuthLoginPath is where an auth mount takes logins.
+func AuthLoginPath(mount string) string { return Join("auth", mount, "login") }
+
+// AuthConfigPath is an auth mount's configuration.
+func AuthConfigPath(mount string) string { return Join("auth", mount, "config") }
+
 // AuthMountPath is the sys/auth path of an auth mount.
 func AuthMountPath(mount string) string { return Join("sys/auth", mount) }
 

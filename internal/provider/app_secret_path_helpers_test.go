@@ -3,6 +3,7 @@ package provider
 import (
 	"fmt"
 	"reflect"
+	"slices"
 	"sort"
 	"testing"
 
@@ -10,6 +11,7 @@ import (
 
 	"github.com/vaultboot/terraform-provider-vaultboot/internal/naming"
 	"github.com/vaultboot/terraform-provider-vaultboot/internal/testharness"
+	"github.com/vaultboot/terraform-provider-vaultboot/internal/vaultclient"
 )
 
 // testAccApp is the naming of app name in the acceptance environment: the
@@ -95,8 +97,8 @@ func checkRole(v *testharness.Vault, app naming.App, want roleWant) error {
 		namespaces:      sortedStrings(s.Data["bound_service_account_namespaces"]),
 		serviceAccounts: sortedStrings(s.Data["bound_service_account_names"]),
 		audience:        fmt.Sprint(valueOr(s.Data["audience"], "")),
-		ttl:             jsonInt(s.Data["token_ttl"]),
-		maxTTL:          jsonInt(s.Data["token_max_ttl"]),
+		ttl:             vaultclient.AsInt(s.Data["token_ttl"]),
+		maxTTL:          vaultclient.AsInt(s.Data["token_max_ttl"]),
 		policies:        sortedStrings(s.Data["token_policies"]),
 	}
 	sort.Strings(want.namespaces)
@@ -132,7 +134,7 @@ func checkMetadata(v *testharness.Vault, app naming.App, maxVersions int64, casR
 	if s == nil {
 		return fmt.Errorf("metadata %s is missing", app.MetadataPath())
 	}
-	if got := jsonInt(s.Data["max_versions"]); got != maxVersions {
+	if got := vaultclient.AsInt(s.Data["max_versions"]); got != maxVersions {
 		return fmt.Errorf("max_versions = %d, want %d", got, maxVersions)
 	}
 	if got, _ := s.Data["cas_required"].(bool); got != casRequired {
@@ -159,20 +161,9 @@ func withMarkers(app naming.App, custom map[string]string) map[string]string {
 	return out
 }
 
+// sortedStrings reads a list from a Vault answer, sorted for comparison.
 func sortedStrings(v any) []string {
-	raw, _ := v.([]any)
-	out := make([]string, 0, len(raw))
-	for _, x := range raw {
-		out = append(out, fmt.Sprint(x))
-	}
-	sort.Strings(out)
-	return out
-}
-
-func jsonInt(v any) int64 {
-	var n int64
-	_, _ = fmt.Sscan(fmt.Sprint(v), &n)
-	return n
+	return slices.Sorted(slices.Values(vaultclient.AsStrings(v)))
 }
 
 func valueOr(v, def any) any {

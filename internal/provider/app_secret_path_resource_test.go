@@ -17,6 +17,7 @@ import (
 
 	"github.com/vaultboot/terraform-provider-vaultboot/internal/naming"
 	"github.com/vaultboot/terraform-provider-vaultboot/internal/testharness"
+	"github.com/vaultboot/terraform-provider-vaultboot/internal/vaultclient"
 )
 
 // testAccAppConfig is one vaultboot_app_secret_path named after its app.
@@ -75,7 +76,7 @@ func checkDestroyKeepsSecret(v *testharness.Vault, app naming.App, wantVersions 
 		if _, err := time.Parse(time.RFC3339, custom[naming.RemovedKey]); err != nil {
 			return fmt.Errorf("removed marker %q is not an RFC3339 time: %w", custom[naming.RemovedKey], err)
 		}
-		if got := jsonInt(s.Data["current_version"]); got != wantVersions {
+		if got := vaultclient.AsInt(s.Data["current_version"]); got != wantVersions {
 			return fmt.Errorf("current_version = %d after destroy, want %d", got, wantVersions)
 		}
 		versions, _ := s.Data["versions"].(map[string]any)
@@ -138,7 +139,7 @@ func TestAccAppSecretPath_lifecycle(t *testing.T) {
 						return err
 					}
 					s, err := metadata(v, app)
-					if err == nil && s != nil && jsonInt(s.Data["current_version"]) != 0 {
+					if err == nil && s != nil && vaultclient.AsInt(s.Data["current_version"]) != 0 {
 						return fmt.Errorf("create wrote a secret version: %v", s.Data["current_version"])
 					}
 					return checkMetadata(v, app, 10, false, "0s", withMarkers(app, map[string]string{"team": "payments", naming.DescriptionKey: "Payment service"}))

@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"os"
 	"regexp"
 	"testing"
 
@@ -18,6 +17,7 @@ import (
 
 	"github.com/vaultboot/terraform-provider-vaultboot/internal/naming"
 	"github.com/vaultboot/terraform-provider-vaultboot/internal/testharness"
+	"github.com/vaultboot/terraform-provider-vaultboot/internal/vaultclient"
 )
 
 // Every test here stamps or checks a stamp, so each runs on its own
@@ -35,15 +35,9 @@ func stampOf(t *testing.T, v *testharness.Vault) (string, int64) {
 	}
 	data, _ := s.Data["data"].(map[string]any)
 	meta, _ := s.Data["metadata"].(map[string]any)
-	version := toInt64(meta["version"])
+	version := vaultclient.AsInt(meta["version"])
 	env, _ := data["environment"].(string)
 	return env, version
-}
-
-func toInt64(v any) int64 {
-	var n int64
-	_, _ = fmt.Sscan(fmt.Sprint(v), &n)
-	return n
 }
 
 // stamp writes a stamp as another project's vaultboot_environment would.
@@ -61,16 +55,9 @@ func mountOf(t *testing.T, v *testharness.Vault, path string) *api.MountOutput {
 	return mounts[path+"/"]
 }
 
-func testAccPreCheckDedicated(t *testing.T) {
-	if os.Getenv(resource.EnvTfAcc) == "" {
-		t.Skip("acceptance test: set TF_ACC=1")
-	}
-}
-
 // TestAccEnvironment_basic stamps a fresh Vault, updates the description in
 // place, repairs drift, imports, and destroys the stamp but not the mount.
 func TestAccEnvironment_basic(t *testing.T) {
-	testAccPreCheckDedicated(t)
 	v := testharness.StartVault(t)
 	res := "vaultboot_environment.this"
 	cfg := func(desc string) string {
@@ -158,7 +145,6 @@ func TestAccEnvironment_basic(t *testing.T) {
 // mount is created as KV v2; an existing KV v1 or non-KV mount is refused
 // and left exactly as it was, and nothing is stamped.
 func TestAccEnvironment_kvMount(t *testing.T) {
-	testAccPreCheckDedicated(t)
 	v := testharness.StartVault(t)
 	v.EnableSecrets(t, "kv-one", "kv", map[string]string{"version": "1"})
 	v.EnableSecrets(t, "not-kv", "pki", nil)
@@ -204,7 +190,6 @@ func TestAccEnvironment_kvMount(t *testing.T) {
 // TestAccEnvironment_refusesRestamp shows a production project cannot stamp
 // (or adopt) a Vault stamped integration, and leaves the stamp untouched.
 func TestAccEnvironment_refusesRestamp(t *testing.T) {
-	testAccPreCheckDedicated(t)
 	v := testharness.StartVault(t)
 	stamp(t, v, "integration")
 	want := testharness.ErrorRE("Environment Mismatch", v.Addr, `stamped environment "integration"`, `configured for environment "production"`, "never re-stamps")
@@ -225,7 +210,6 @@ func TestAccEnvironment_refusesRestamp(t *testing.T) {
 // over a stamp of its own environment it did not create, until
 // adopt_existing; a Vault stamped by hand keeps its environment.
 func TestAccEnvironment_existingStampNeedsImport(t *testing.T) {
-	testAccPreCheckDedicated(t)
 	v := testharness.StartVault(t)
 	stamp(t, v, "integration")
 	resource.Test(t, resource.TestCase{
@@ -253,7 +237,6 @@ func TestAccEnvironment_existingStampNeedsImport(t *testing.T) {
 // address, before any write — the policy, role and document the CA sync
 // policy would create do not exist afterwards.
 func TestAccEnvironmentGuard_mismatch(t *testing.T) {
-	testAccPreCheckDedicated(t)
 	v := testharness.StartVault(t)
 	v.EnableAuth(t, "kubernetes", "kubernetes")
 	stamp(t, v, "integration")
@@ -286,7 +269,6 @@ func TestAccEnvironmentGuard_mismatch(t *testing.T) {
 // warning, not an error: resources apply and nothing stamps it behind the
 // user's back; the data source reports it unstamped.
 func TestAccEnvironmentGuard_missingStamp(t *testing.T) {
-	testAccPreCheckDedicated(t)
 	v := testharness.StartVault(t)
 	v.EnableAuth(t, "kubernetes", "kubernetes")
 	caPEM := testCert(t, "vaultboot unstamped CA", true, timeNowPlusYear())
@@ -316,7 +298,6 @@ func TestAccEnvironmentGuard_missingStamp(t *testing.T) {
 // does, to show what plugin-testing cannot: the missing-stamp warning comes
 // once per provider run, and a mismatch is an error for every caller.
 func TestAccEnvironmentGuard_diagnostics(t *testing.T) {
-	testAccPreCheckDedicated(t)
 	v := testharness.StartVault(t)
 	ctx := context.Background()
 
@@ -355,7 +336,6 @@ func TestAccEnvironmentGuard_diagnostics(t *testing.T) {
 
 // TestAccEnvironmentDataSource_stamped reads a stamp made by the resource.
 func TestAccEnvironmentDataSource_stamped(t *testing.T) {
-	testAccPreCheckDedicated(t)
 	v := testharness.StartVault(t)
 	ds := "data.vaultboot_environment.this"
 	resource.Test(t, resource.TestCase{

@@ -10,9 +10,9 @@ import (
 	"crypto/x509/pkix"
 	"encoding/json"
 	"encoding/pem"
-	"errors"
 	"fmt"
 	"math/big"
+	"net/http"
 	"os"
 	"regexp"
 	"slices"
@@ -596,11 +596,11 @@ func TestAccNamespaceCASyncPolicy_accessProof(t *testing.T) {
 				})
 				client := v.ClientWithToken(t, token)
 				logDocument(t, client, pki)
-				if _, err := client.Logical().Write(pki.DocumentDataPath(), map[string]any{"data": map[string]any{"x": "y"}}); !isDenied(err) {
+				if _, err := client.Logical().Write(pki.DocumentDataPath(), map[string]any{"data": map[string]any{"x": "y"}}); !(vaultclient.StatusOf(err) == http.StatusForbidden) {
 					t.Errorf("syncer wrote its document: %v", err)
 				}
 				for _, p := range []string{kv.DocumentDataPath(), "secret/data/acc/casync-proof-app"} {
-					if _, err := client.Logical().Read(p); !isDenied(err) {
+					if _, err := client.Logical().Read(p); !(vaultclient.StatusOf(err) == http.StatusForbidden) {
 						t.Errorf("syncer read %s: %v", p, err)
 					}
 				}
@@ -668,11 +668,6 @@ func proveAccess(t *testing.T, v *testharness.Vault, token string, want map[stri
 	}
 }
 
-func isDenied(err error) bool {
-	var re *api.ResponseError
-	return err != nil && errors.As(err, &re) && re.StatusCode == 403
-}
-
 // logDocument prints the document exactly as the syncer reads it: the data
 // of its KV v2 read, as JSON.
 func logDocument(t *testing.T, c *api.Client, cs naming.CASync) {
@@ -692,9 +687,6 @@ func logDocument(t *testing.T, c *api.Client, cs naming.CASync) {
 // diagnostics that terraform-plugin-testing cannot assert (warnings) by
 // calling the plan step directly with a real client on the shared Vault.
 func TestAccNamespaceCASyncPolicy_planDiagnostics(t *testing.T) {
-	if os.Getenv(resource.EnvTfAcc) == "" {
-		t.Skip("acceptance test: set TF_ACC=1")
-	}
 	v := testharness.Shared(t)
 	v.EnableSecrets(t, "pki-casync-empty", "pki", nil)
 	client := testClient(t, v, testAccEnv)
@@ -750,7 +742,6 @@ func timeNowPlusYear() time.Time { return time.Now().AddDate(1, 0, 0) }
 // applied: the example sources need not exist (a missing source only warns
 // at plan time).
 func TestAccExamples_caSyncAndEnvironment(t *testing.T) {
-	testAccPreCheckDedicated(t)
 	v := testharness.StartVault(t)
 	var body strings.Builder
 	for _, f := range []string{

@@ -64,7 +64,7 @@ func proofWrite(t *testing.T, token string, app naming.App) int {
 // non-member gets none of them; with login_role a non-member cannot log in;
 // after destroy the member has lost the access.
 func TestAccOIDCGroupBinding_accessProof(t *testing.T) {
-	v := bindingVault(t)
+	v := testharness.Shared(t)
 	signer := testharness.NewJWTSigner(t)
 	v.ConfigureJWTAuth(t, proofMount, signer)
 	v.Write(t, naming.AuthRolePath(proofMount, proofOpenRole), map[string]any{

@@ -2,7 +2,6 @@ package provider
 
 import (
 	"fmt"
-	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -17,23 +16,13 @@ import (
 
 	"github.com/vaultboot/terraform-provider-vaultboot/internal/naming"
 	"github.com/vaultboot/terraform-provider-vaultboot/internal/testharness"
+	"github.com/vaultboot/terraform-provider-vaultboot/internal/vaultclient"
 )
 
 // Every test here uses its own binding names and auth mounts ("bind*"),
 // because all tests of the package share one Vault and run in parallel.
 
 const bindingAddr = "vaultboot_oidc_group_binding.test"
-
-// bindingVault is the shared Vault for a binding acceptance test. Without
-// TF_ACC it skips, as resource.Test would, before the test's own setup asks
-// for a server that only runs with TF_ACC.
-func bindingVault(t *testing.T) *testharness.Vault {
-	t.Helper()
-	if os.Getenv("TF_ACC") == "" {
-		t.Skip("acceptance test: set TF_ACC=1")
-	}
-	return testharness.Shared(t)
-}
 
 // bindingNames returns the naming of binding n in the tests' environment.
 func bindingNames(t *testing.T, n string) naming.Binding {
@@ -88,15 +77,6 @@ func bindingAliasHolder(t *testing.T, name, accessor string) string {
 	return fmt.Sprint(s.Data["name"])
 }
 
-func anyStrings(v any) []string {
-	raw, _ := v.([]any)
-	out := make([]string, 0, len(raw))
-	for _, x := range raw {
-		out = append(out, fmt.Sprint(x))
-	}
-	return out
-}
-
 // checkBindingInVault asserts the group, its one alias and (when
 // wantRole) the login role exactly as the binding manages them.
 func checkBindingInVault(t *testing.T, b naming.Binding, mount, accessor, groupID string, policies []string, wantRole bool) resource.TestCheckFunc {
@@ -108,7 +88,7 @@ func checkBindingInVault(t *testing.T, b naming.Binding, mount, accessor, groupI
 		if g["name"] != b.GroupName() || g["type"] != "external" {
 			return fmt.Errorf("group name/type = %v/%v, want %s/external", g["name"], g["type"], b.GroupName())
 		}
-		if got := anyStrings(g["policies"]); !slices.Equal(got, policies) {
+		if got := vaultclient.AsStrings(g["policies"]); !slices.Equal(got, policies) {
 			return fmt.Errorf("group policies = %v, want %v", got, policies)
 		}
 		meta, _ := g["metadata"].(map[string]any)
@@ -130,7 +110,7 @@ func checkBindingInVault(t *testing.T, b naming.Binding, mount, accessor, groupI
 			return fmt.Errorf("role %s missing", b.LoginRolePath(mount))
 		}
 		claims, _ := role.Data["bound_claims"].(map[string]any)
-		if got := anyStrings(claims["groups"]); len(claims) != 1 || !slices.Equal(got, []string{groupID}) {
+		if got := vaultclient.AsStrings(claims["groups"]); len(claims) != 1 || !slices.Equal(got, []string{groupID}) {
 			return fmt.Errorf("role bound_claims = %v, want exactly groups = [%q]", claims, groupID)
 		}
 		if role.Data["bound_claims_type"] != "string" || role.Data["groups_claim"] != "groups" || role.Data["user_claim"] != "sub" {
@@ -160,7 +140,7 @@ resource "vaultboot_oidc_group_binding" "test" {
 // group_id updates in place, drift of every managed object repaired by
 // apply, import with verify, and destroy removing group, alias and role.
 func TestAccOIDCGroupBinding_basic(t *testing.T) {
-	v := bindingVault(t)
+	v := testharness.Shared(t)
 	accessor := v.EnableAuth(t, "bindbasic", "jwt")
 	b := bindingNames(t, "devs-basic")
 	rolePath := b.LoginRolePath("bindbasic")
@@ -210,7 +190,7 @@ func TestAccOIDCGroupBinding_basic(t *testing.T) {
 					func(*terraform.State) error {
 						role := v.Read(t, rolePath)
 						if fmt.Sprint(role.Data["token_ttl"]) != "900" || fmt.Sprint(role.Data["token_max_ttl"]) != "28800" ||
-							role.Data["role_type"] != "jwt" || !slices.Equal(anyStrings(role.Data["bound_audiences"]), []string{"vaultboot-acc"}) {
+							role.Data["role_type"] != "jwt" || !slices.Equal(vaultclient.AsStrings(role.Data["bound_audiences"]), []string{"vaultboot-acc"}) {
 							return fmt.Errorf("role fields = %v", role.Data)
 						}
 						return nil
@@ -296,8 +276,8 @@ func TestAccOIDCGroupBinding_basic(t *testing.T) {
 					func(*terraform.State) error {
 						role := v.Read(t, rolePath).Data
 						if fmt.Sprint(role["token_ttl"]) != "900" || fmt.Sprint(role["token_max_ttl"]) != "28800" ||
-							len(anyStrings(role["token_policies"])) != 0 || len(anyStrings(role["oidc_scopes"])) != 0 ||
-							!slices.Equal(anyStrings(role["bound_audiences"]), []string{"vaultboot-acc"}) {
+							len(vaultclient.AsStrings(role["token_policies"])) != 0 || len(vaultclient.AsStrings(role["oidc_scopes"])) != 0 ||
+							!slices.Equal(vaultclient.AsStrings(role["bound_audiences"]), []string{"vaultboot-acc"}) {
 							return fmt.Errorf("role not repaired: %v", role)
 						}
 						return nil
@@ -363,7 +343,7 @@ func TestAccOIDCGroupBinding_basic(t *testing.T) {
 // internal group, and a group id already mapped to another group are never
 // taken over silently.
 func TestAccOIDCGroupBinding_foreign(t *testing.T) {
-	v := bindingVault(t)
+	v := testharness.Shared(t)
 	accessor := v.EnableAuth(t, "bindforeign", "jwt")
 	b := bindingNames(t, "devs-foreign")
 	// Made by hand, upper case: Vault's group names are case-insensitive.
@@ -435,7 +415,7 @@ resource "vaultboot_oidc_group_binding" "test" {
 // TestAccOIDCGroupBinding_badInput: bad input is refused with a clear
 // message, at plan time where Vault need not be asked.
 func TestAccOIDCGroupBinding_badInput(t *testing.T) {
-	v := bindingVault(t)
+	v := testharness.Shared(t)
 	v.EnableAuth(t, "bindbaduserpass", "userpass")
 	v.EnableAuth(t, "bindbadoidc", "oidc")
 	config := func(attrs string) string {
@@ -489,7 +469,7 @@ resource "vaultboot_oidc_group_binding" "test" {
 // place; an oidc mount gets an oidc role; removing login_role deletes the
 // role.
 func TestAccOIDCGroupBinding_mountAndRole(t *testing.T) {
-	v := bindingVault(t)
+	v := testharness.Shared(t)
 	jwtAccessor := v.EnableAuth(t, "bindmovejwt", "jwt")
 	oidcAccessor := v.EnableAuth(t, "bindmoveoidc", "oidc")
 	b := bindingNames(t, "devs-move")
@@ -545,7 +525,7 @@ resource "vaultboot_oidc_group_binding" "test" {
 							return fmt.Errorf("role left behind on the old mount")
 						}
 						role := v.Read(t, b.LoginRolePath("bindmoveoidc")).Data
-						if role["role_type"] != "oidc" || !slices.Equal(anyStrings(role["oidc_scopes"]), []string{"groups"}) {
+						if role["role_type"] != "oidc" || !slices.Equal(vaultclient.AsStrings(role["oidc_scopes"]), []string{"groups"}) {
 							return fmt.Errorf("oidc role = %v", role)
 						}
 						return nil

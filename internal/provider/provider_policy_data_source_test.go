@@ -193,7 +193,6 @@ func ppBindingPolicies(rev int) string {
 // is denied secret values, the deploy roles' paths, other environments'
 // policies and its own policy.
 func TestAccProviderPolicy_proof(t *testing.T) {
-	testAccPreCheckDedicated(t)
 	v := testharness.StartVault(t)
 	env, err := naming.NewEnv(ppEnv, ppConventions())
 	if err != nil {

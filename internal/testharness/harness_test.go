@@ -16,14 +16,6 @@ import (
 
 func TestMain(m *testing.M) { os.Exit(testharness.Main(m)) }
 
-// acc skips a test unless TF_ACC is set, like resource.Test does.
-func acc(t *testing.T) {
-	t.Helper()
-	if os.Getenv("TF_ACC") == "" {
-		t.Skip("acceptance test: set TF_ACC=1")
-	}
-}
-
 func TestRepoRoot(t *testing.T) {
 	root, err := testharness.RepoRoot()
 	if err != nil {
@@ -35,7 +27,6 @@ func TestRepoRoot(t *testing.T) {
 }
 
 func TestSharedServer(t *testing.T) {
-	acc(t)
 	v := testharness.Shared(t)
 	if os.Getenv("VAULT_ADDR") != "" || os.Getenv("VAULT_TOKEN") != "" {
 		t.Fatal("VAULT_ADDR/VAULT_TOKEN leaked into the tests")
@@ -69,7 +60,6 @@ func TestSharedServer(t *testing.T) {
 }
 
 func TestTLSServer(t *testing.T) {
-	acc(t)
 	v := testharness.StartVault(t, testharness.TLS())
 	if !strings.HasPrefix(v.Addr, "https://127.0.0.1:") || v.CACertPEM == "" {
 		t.Fatalf("Addr %q, CA %d bytes", v.Addr, len(v.CACertPEM))
@@ -92,7 +82,6 @@ func TestTLSServer(t *testing.T) {
 }
 
 func TestKubernetesLogin(t *testing.T) {
-	acc(t)
 	v := testharness.Shared(t)
 	k8s := testharness.NewTokenReviewServer(t)
 	v.ConfigureKubernetesAuth(t, "kubernetes-h", k8s)
@@ -135,7 +124,6 @@ func TestKubernetesLogin(t *testing.T) {
 }
 
 func TestJWTLogin(t *testing.T) {
-	acc(t)
 	v := testharness.Shared(t)
 	idp := testharness.NewJWTSigner(t)
 	accessor := v.ConfigureJWTAuth(t, "jwt-h", idp)
@@ -167,7 +155,6 @@ func TestJWTLogin(t *testing.T) {
 }
 
 func TestPKIRotate(t *testing.T) {
-	acc(t)
 	v := testharness.Shared(t)
 	first := v.GenerateRootCA(t, "pki-h", "harness root", "8760h")
 	second := v.RotateRootCA(t, "pki-h", "harness root", "8760h")

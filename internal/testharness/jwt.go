@@ -12,6 +12,8 @@ import (
 
 	"github.com/go-jose/go-jose/v4"
 	"github.com/hashicorp/vault/api"
+
+	"github.com/vaultboot/terraform-provider-vaultboot/internal/naming"
 )
 
 // testIssuer is the iss of tokens from JWTSigner; configs bind it.
@@ -69,7 +71,7 @@ func (v *Vault) ConfigureJWTAuth(t testing.TB, mount string, s *JWTSigner) strin
 		authType = "oidc"
 	}
 	accessor := v.EnableAuth(t, mount, authType)
-	v.Write(t, "auth/"+mount+"/config", map[string]any{
+	v.Write(t, naming.AuthConfigPath(mount), map[string]any{
 		"jwt_validation_pubkeys": []string{s.PublicKeyPEM},
 		"bound_issuer":           s.Issuer,
 	})

@@ -4,6 +4,8 @@ import (
 	"errors"
 
 	"github.com/hashicorp/vault/api"
+
+	"github.com/vaultboot/terraform-provider-vaultboot/internal/naming"
 )
 
 // login posts data to auth/<mount>/login from a client without a token, as an
@@ -14,12 +16,12 @@ func (v *Vault) login(mount string, data map[string]any) (*api.Secret, error) {
 		return nil, err
 	}
 	client.ClearToken()
-	secret, err := client.Logical().Write("auth/"+mount+"/login", data)
+	secret, err := client.Logical().Write(naming.AuthLoginPath(mount), data)
 	if err != nil {
 		return nil, err
 	}
 	if secret == nil || secret.Auth == nil {
-		return nil, errors.New("login to auth/" + mount + " returned no auth")
+		return nil, errors.New("login at " + naming.AuthLoginPath(mount) + " returned no auth")
 	}
 	return secret, nil
 }

@@ -70,14 +70,21 @@ func setup() (*Vault, error) {
 	return v, nil
 }
 
+// skipWithoutAcc skips an acceptance test when TF_ACC is unset, as
+// resource.Test does, so `go test ./...` runs the unit tests alone.
+func skipWithoutAcc(t testing.TB) {
+	t.Helper()
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("acceptance test: set TF_ACC=1 (make test does) to run it against a real Vault")
+	}
+}
+
 // Shared returns the package's dev server started by Main. Without TF_ACC
 // it skips the test, as resource.Test does, so `go test ./...` runs the unit
 // tests alone; `make test` always sets TF_ACC, where a missing server fails.
 func Shared(t testing.TB) *Vault {
 	t.Helper()
-	if os.Getenv("TF_ACC") == "" {
-		t.Skip("acceptance test: set TF_ACC=1 (make test does) to run it against a real Vault")
-	}
+	skipWithoutAcc(t)
 	if shared == nil {
 		t.Fatal("testharness: no shared Vault server: call testharness.Main from TestMain")
 	}

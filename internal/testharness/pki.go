@@ -4,6 +4,8 @@ import (
 	"testing"
 
 	"github.com/hashicorp/vault/api"
+
+	"github.com/vaultboot/terraform-provider-vaultboot/internal/naming"
 )
 
 // pkiMaxLeaseTTL lets test CAs outlive the dev server's 32-day default.
@@ -18,7 +20,7 @@ func (v *Vault) GenerateRootCA(t testing.TB, mount, commonName, ttl string) stri
 	if err := v.Client.Sys().TuneMountAllowNil(mount, api.TuneMountConfigInput{MaxLeaseTTL: &maxLeaseTTL}); err != nil {
 		t.Fatalf("tune %s: %v", mount, err)
 	}
-	secret := v.Write(t, mount+"/root/generate/internal", map[string]any{"common_name": commonName, "ttl": ttl})
+	secret := v.Write(t, naming.Join(mount, "root/generate/internal"), map[string]any{"common_name": commonName, "ttl": ttl})
 	certPEM, _ := secret.Data["certificate"].(string)
 	if certPEM == "" {
 		t.Fatalf("%s/root/generate/internal returned no certificate: %v", mount, secret.Data)
@@ -30,6 +32,6 @@ func (v *Vault) GenerateRootCA(t testing.TB, mount, commonName, ttl string) stri
 // DELETE <mount>/root, then generate a new one. It returns the new PEM.
 func (v *Vault) RotateRootCA(t testing.TB, mount, commonName, ttl string) string {
 	t.Helper()
-	v.Delete(t, mount+"/root")
+	v.Delete(t, naming.Join(mount, "root"))
 	return v.GenerateRootCA(t, mount, commonName, ttl)
 }

@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"github.com/go-jose/go-jose/v4"
+
+	"github.com/vaultboot/terraform-provider-vaultboot/internal/naming"
 )
 
 // TokenReviewServer stands in for the Kubernetes API that auth/kubernetes asks
@@ -126,7 +128,7 @@ func (s *TokenReviewServer) review(w http.ResponseWriter, r *http.Request) {
 func (v *Vault) ConfigureKubernetesAuth(t testing.TB, mount string, s *TokenReviewServer) {
 	t.Helper()
 	v.EnableAuth(t, mount, "kubernetes")
-	v.Write(t, "auth/"+mount+"/config", map[string]any{
+	v.Write(t, naming.AuthConfigPath(mount), map[string]any{
 		"kubernetes_host":      s.URL,
 		"kubernetes_ca_cert":   s.CACertPEM,
 		"disable_local_ca_jwt": true,

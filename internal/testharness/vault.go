@@ -36,6 +36,7 @@ func TLS() Option {
 // stopped by t.Cleanup, which first logs the server's output if t failed.
 func StartVault(t testing.TB, opts ...Option) *Vault {
 	t.Helper()
+	skipWithoutAcc(t)
 	bin, err := EnsureVault()
 	if err != nil {
 		t.Fatalf("vault: %v", err)

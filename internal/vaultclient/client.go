@@ -125,7 +125,7 @@ func New(ctx context.Context, cfg Config) (*Client, error) {
 }
 
 func (c *Client) loginJWT(ctx context.Context, l JWTLogin) error {
-	path := naming.Join("auth", l.Mount, "login")
+	path := naming.AuthLoginPath(l.Mount)
 	c.api.ClearToken()
 	var s *api.Secret
 	err := c.do(ctx, "login", path, func(ctx context.Context) (err error) {

@@ -19,14 +19,6 @@ import (
 
 func TestMain(m *testing.M) { os.Exit(testharness.Main(m)) }
 
-func acc(t *testing.T) *testharness.Vault {
-	t.Helper()
-	if os.Getenv("TF_ACC") == "" {
-		t.Skip("needs the real Vault dev server: set TF_ACC=1 (make test does)")
-	}
-	return testharness.Shared(t)
-}
-
 func newClient(t *testing.T, addr, token string, retry time.Duration) *Client {
 	t.Helper()
 	env, err := naming.NewEnv("acc", naming.DefaultConventions())
@@ -77,7 +69,7 @@ func flakyProxy(t *testing.T, target string, n int64, reset bool) (*httptest.Ser
 }
 
 func TestRetriesThroughMaintenance(t *testing.T) {
-	v := acc(t)
+	v := testharness.Shared(t)
 	for _, reset := range []bool{false, true} {
 		proxy, seen := flakyProxy(t, v.Addr, 3, reset)
 		c := newClient(t, proxy.URL, v.Token, 30*time.Second)
@@ -97,7 +89,7 @@ func TestRetriesThroughMaintenance(t *testing.T) {
 }
 
 func TestRetryWindowIsBounded(t *testing.T) {
-	v := acc(t)
+	v := testharness.Shared(t)
 	proxy, _ := flakyProxy(t, v.Addr, 1<<30, false)
 	c := newClient(t, proxy.URL, v.Token, 2*time.Second)
 	start := time.Now()
@@ -137,7 +129,7 @@ func TestConnectionRefusedIsRetriedThenExplained(t *testing.T) {
 }
 
 func TestPermissionDeniedFailsAtOnce(t *testing.T) {
-	v := acc(t)
+	v := testharness.Shared(t)
 	c := newClient(t, v.Addr, "not-a-token", time.Minute)
 	_, _, err := c.ReadPolicy(context.Background(), "acc-payments-read")
 	if err == nil {
