@@ -179,15 +179,38 @@ func (e Env) Conventions() Conventions { return e.conv }
 // KVMount is the conventions' KV v2 mount.
 func (e Env) KVMount() string { return e.conv.KVMount }
 
-// StampLogicalPath is the environment stamp's logical KV path.
-func (e Env) StampLogicalPath() string { return "_vaultboot/environment" }
+// StampMount is the KV v2 mount that holds the environment stamp. It is
+// fixed, and no provider setting names it: v1 kept the stamp in the
+// conventions' KV mount, so pointing conventions.kv_mount elsewhere moved
+// the guard out of the way. One mount per Vault (per namespace) means one
+// stamp per Vault.
+const StampMount = "vaultboot"
 
-// StampDataPath is the environment stamp's KV v2 data API path.
-func (e Env) StampDataPath() string { return KVDataPath(e.conv.KVMount, e.StampLogicalPath()) }
+// StampLogicalPath is the environment stamp's logical path in StampMount.
+func (e Env) StampLogicalPath() string { return "environment" }
+
+// StampDataPath is the environment stamp's KV v2 data API path:
+// "vaultboot/data/environment".
+func (e Env) StampDataPath() string { return KVDataPath(StampMount, e.StampLogicalPath()) }
 
 // StampMetadataPath is the environment stamp's KV v2 metadata API path.
 func (e Env) StampMetadataPath() string {
-	return KVMetadataPath(e.conv.KVMount, e.StampLogicalPath())
+	return KVMetadataPath(StampMount, e.StampLogicalPath())
+}
+
+// legacyStampLogicalPath is where v1 wrote the stamp, in a KV mount.
+const legacyStampLogicalPath = "_vaultboot/environment"
+
+// LegacyStampDataPaths are the places v1 could have written a stamp:
+// "secret/data/_vaultboot/environment" and the same path in the
+// conventions' KV mount. The guard reads them too, so an old stamp still
+// refuses another environment and no stamp can contradict another.
+func (e Env) LegacyStampDataPaths() []string {
+	paths := []string{KVDataPath(DefaultConventions().KVMount, legacyStampLogicalPath)}
+	if kv := KVDataPath(e.conv.KVMount, legacyStampLogicalPath); kv != paths[0] {
+		paths = append(paths, kv)
+	}
+	return paths
 }
 
 // KVDataPath is the KV v2 data API path of a logical path in a mount.

@@ -4,6 +4,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -122,7 +123,7 @@ func TestOtherNames(t *testing.T) {
 		{c.DocumentDataPath(), "secret/data/_vaultboot/production/ca-sync/internal"},
 		{d.RoleName(), "production-deploy-gitlab"},
 		{d.RolePath("jwt"), "auth/jwt/role/production-deploy-gitlab"},
-		{e.StampDataPath(), "secret/data/_vaultboot/environment"},
+		{e.StampDataPath(), "vaultboot/data/environment"},
 		{PolicyPath("production-payments-read"), "sys/policies/acl/production-payments-read"},
 	}
 	for _, c := range checks {
@@ -143,6 +144,26 @@ func TestCustomConventions(t *testing.T) {
 	}
 	if _, err := NewEnv("integration", Conventions{KVMount: "../x", KubernetesAuthMount: "k", OIDCAuthMount: "o"}); err == nil {
 		t.Error("bad mount accepted")
+	}
+}
+
+// No convention moves the stamp (v1 kept it in conventions.kv_mount, so a
+// provider pointed at another KV mount never saw the real stamp), and the
+// guard still reads every place v1 could have written one.
+func TestStampIgnoresConventions(t *testing.T) {
+	e, err := NewEnv("integration", Conventions{KVMount: "team/kv", KubernetesAuthMount: "k8s", OIDCAuthMount: "sso"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e.StampDataPath() != "vaultboot/data/environment" || e.StampMetadataPath() != "vaultboot/metadata/environment" {
+		t.Errorf("stamp moved with the conventions: %s %s", e.StampDataPath(), e.StampMetadataPath())
+	}
+	want := []string{"secret/data/_vaultboot/environment", "team/kv/data/_vaultboot/environment"}
+	if got := e.LegacyStampDataPaths(); !slices.Equal(got, want) {
+		t.Errorf("legacy stamps %q, want %q", got, want)
+	}
+	if got := testEnv(t).LegacyStampDataPaths(); !slices.Equal(got, want[:1]) {
+		t.Errorf("default conventions: legacy stamps %q, want %q", got, want[:1])
 	}
 }
 

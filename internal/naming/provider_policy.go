@@ -111,20 +111,27 @@ func rolePaths(mount string) func(string) string {
 	return func(role string) string { return AuthRolePath(mount, role) }
 }
 
-// stampRules: every resource and data source reads the stamp (the guard);
-// vaultboot_environment writes and deletes it and creates the KV mount when
-// it is absent (POST sys/mounts/<kv>; tuning is sys/mounts/<kv>/tune, not
-// granted, and there is no delete).
+// stampRules: every resource and data source reads the stamp and the v1
+// stamp locations (the guard); vaultboot_environment writes and deletes the
+// stamp, and creates the stamp mount and the conventions' KV mount when
+// they are absent (POST sys/mounts/<path>; tuning is sys/mounts/<path>/tune,
+// not granted, and there is no delete).
 func (e Env) stampRules() []Rule {
-	kv := e.conv.KVMount
-	return []Rule{
+	r := []Rule{
 		{Path: e.StampDataPath(), Capabilities: []string{"create", "read", "update"},
 			Comment: "environment stamp: every resource reads it - vaultboot_environment writes it"},
-		{Path: e.StampMetadataPath(), Capabilities: []string{"create", "update", "delete"},
+		{Path: e.StampMetadataPath(), Capabilities: []string{"create", "read", "update", "delete"},
 			Comment: "environment stamp markers - deleted on destroy"},
-		{Path: SecretsMountPath(kv), Capabilities: []string{"read", "update"},
-			Comment: "vaultboot_environment: read the KV mount - enable it when absent"},
 	}
+	for _, p := range e.LegacyStampDataPaths() {
+		r = append(r, Rule{Path: p, Capabilities: []string{"read"},
+			Comment: "v1 environment stamp: the guard reads it so no stamp contradicts another"})
+	}
+	for _, m := range []string{StampMount, e.conv.KVMount} {
+		r = append(r, Rule{Path: SecretsMountPath(m), Capabilities: []string{"read", "update"},
+			Comment: "vaultboot_environment: read the mount - enable it when absent"})
+	}
+	return r
 }
 
 // appRules: an app's KV metadata (never its data), its two policies and

@@ -270,7 +270,9 @@ func checkWildcard(ctx context.Context, p path.Path, set types.Set, allow bool, 
 // policy or role edited outside Terraform (Read stores what Vault holds)
 // shows as an in-place update back to the expected contents.
 func (r *appSecretPathResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() || r.client == nil {
+	// The guard runs whenever this resource plans, so a plan against the
+	// wrong Vault fails as its apply would.
+	if r.client == nil || !checkEnvironment(ctx, r.client, &resp.Diagnostics) || req.Plan.Raw.IsNull() {
 		return
 	}
 	var plan appSecretPathModel

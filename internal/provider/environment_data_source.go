@@ -65,7 +65,7 @@ func (d *environmentDataSource) Schema(_ context.Context, _ datasource.SchemaReq
 				Computed:            true,
 			},
 			"stamp_path": schema.StringAttribute{
-				MarkdownDescription: "The stamp's Vault API path.",
+				MarkdownDescription: "The stamp's Vault API path: `vaultboot/data/environment`, or where vaultboot v1 kept it when the stamp is found only there.",
 				Computed:            true,
 			},
 		},
@@ -77,7 +77,7 @@ func (d *environmentDataSource) Read(ctx context.Context, _ datasource.ReadReque
 		return
 	}
 	env := d.client.Env()
-	data, found, err := d.client.ReadKVData(ctx, env.StampDataPath())
+	stamps, err := d.client.ReadStamps(ctx)
 	if err != nil {
 		addVaultError(&resp.Diagnostics, "Unable to Read the Environment Stamp", err)
 		return
@@ -90,9 +90,13 @@ func (d *environmentDataSource) Read(ctx context.Context, _ datasource.ReadReque
 		KVMount:     types.StringValue(env.KVMount()),
 		StampPath:   types.StringValue(env.StampDataPath()),
 	}
-	if stamped, _ := data[naming.StampEnvironmentKey].(string); found && stamped != "" {
-		m.Environment, m.Stamped = types.StringValue(stamped), types.BoolValue(true)
-		if desc, ok := data[naming.StampDescriptionKey].(string); ok {
+	st, found := stamps.Current(env)
+	if !found && len(stamps) > 0 {
+		st, found = stamps[0], true
+	}
+	if found {
+		m.Environment, m.Stamped, m.StampPath = types.StringValue(st.Environment), types.BoolValue(true), types.StringValue(st.Path)
+		if desc, ok := st.Data[naming.StampDescriptionKey].(string); ok {
 			m.Description = types.StringValue(desc)
 		}
 	}

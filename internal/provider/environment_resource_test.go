@@ -23,7 +23,11 @@ import (
 // Every test here stamps or checks a stamp, so each runs on its own
 // dedicated Vault: the shared one stays unstamped for the other tests.
 
-const stampPath = "secret/data/_vaultboot/environment"
+const (
+	stampPath         = "vaultboot/data/environment"
+	stampMetadataPath = "vaultboot/metadata/environment"
+	legacyStampPath   = "secret/data/_vaultboot/environment"
+)
 
 // stampOf returns the environment v is stamped with and the stamp's
 // current version ("" and 0 when unstamped).
@@ -43,7 +47,17 @@ func stampOf(t *testing.T, v *testharness.Vault) (string, int64) {
 // stamp writes a stamp as another project's vaultboot_environment would.
 func stamp(t *testing.T, v *testharness.Vault, env string) {
 	t.Helper()
-	v.Write(t, stampPath, map[string]any{"data": map[string]any{"environment": env, naming.MarkerKey: naming.MarkerValue}})
+	if mountOf(t, v, naming.StampMount) == nil {
+		v.EnableSecrets(t, naming.StampMount, "kv", map[string]string{"version": "2"})
+	}
+	writeStamp(t, v, stampPath, env)
+}
+
+// writeStamp writes a stamp at a KV v2 data path: the fixed location or
+// one where vaultboot v1 kept stamps.
+func writeStamp(t *testing.T, v *testharness.Vault, path, env string) {
+	t.Helper()
+	v.Write(t, path, map[string]any{"data": map[string]any{"environment": env, naming.MarkerKey: naming.MarkerValue}})
 }
 
 func mountOf(t *testing.T, v *testharness.Vault, path string) *api.MountOutput {
@@ -73,7 +87,7 @@ func TestAccEnvironment_basic(t *testing.T) {
 			if data["environment"] != env || data["description"] != desc || data[naming.MarkerKey] != naming.MarkerValue {
 				return fmt.Errorf("stamp data %v", data)
 			}
-			meta := v.Read(t, "secret/metadata/_vaultboot/environment")
+			meta := v.Read(t, stampMetadataPath)
 			custom, _ := meta.Data["custom_metadata"].(map[string]any)
 			if custom[naming.MarkerKey] != naming.MarkerValue || custom[naming.OwnerKey] != env {
 				return fmt.Errorf("stamp metadata lacks markers: %v", custom)
@@ -130,7 +144,7 @@ func TestAccEnvironment_basic(t *testing.T) {
 			},
 			{
 				// Stamp deleted out of band: the plan creates it again.
-				PreConfig: func() { v.Delete(t, "secret/metadata/_vaultboot/environment") },
+				PreConfig: func() { v.Delete(t, stampMetadataPath) },
 				Config:    cfg("integration cluster, eu-west"),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(res, plancheck.ResourceActionCreate),
@@ -163,8 +177,11 @@ func TestAccEnvironment_kvMount(t *testing.T) {
 					if m == nil || m.Type != "kv" || m.Options["version"] != "2" {
 						return fmt.Errorf("kv-fresh is not a KV v2 mount: %+v", m)
 					}
-					if s := v.Read(t, "kv-fresh/data/_vaultboot/environment"); s == nil {
-						return fmt.Errorf("no stamp in kv-fresh")
+					if s := v.Read(t, stampPath); s == nil {
+						return fmt.Errorf("no stamp at %s", stampPath)
+					}
+					if s := v.Read(t, "kv-fresh/data/_vaultboot/environment"); s != nil {
+						return fmt.Errorf("a stamp in the conventions' KV mount: the stamp has one fixed place")
 					}
 					return nil
 				},
@@ -177,7 +194,7 @@ func TestAccEnvironment_kvMount(t *testing.T) {
 	if m := mountOf(t, v, "not-kv"); m == nil || m.Type != "pki" {
 		t.Errorf("the pki mount was changed: %+v", m)
 	}
-	for _, p := range []string{"kv-one/_vaultboot/environment", "kv-one/data/_vaultboot/environment"} {
+	for _, p := range []string{"kv-one/_vaultboot/environment", "kv-one/data/_vaultboot/environment", stampPath} {
 		if s := v.Read(t, p); s != nil {
 			t.Errorf("refused create wrote %s", p)
 		}

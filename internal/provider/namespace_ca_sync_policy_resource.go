@@ -222,15 +222,14 @@ func (r *caSyncPolicyResource) ConfigValidators(context.Context) []resource.Conf
 // live CA source, so the plan shows exactly what apply will write: a rotated
 // CA, or a policy, role or document changed out of band, becomes a diff.
 func (r *caSyncPolicyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() || r.client == nil {
+	// The guard runs whenever this resource plans, so a plan against the
+	// wrong Vault fails as its apply would.
+	if r.client == nil || !checkEnvironment(ctx, r.client, &resp.Diagnostics) || req.Plan.Raw.IsNull() {
 		return
 	}
 	var plan caSyncPolicyModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() || plan.Name.IsUnknown() {
-		return
-	}
-	if !checkEnvironment(ctx, r.client, &resp.Diagnostics) {
 		return
 	}
 	cs, err := r.client.Env().CASync(plan.Name.ValueString())

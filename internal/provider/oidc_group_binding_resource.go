@@ -96,7 +96,9 @@ func (r *oidcGroupBindingResource) ValidateConfig(ctx context.Context, req resou
 // at plan time. A mount that does not exist yet is left to apply (it may be
 // created in the same run).
 func (r *oidcGroupBindingResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() || r.client == nil {
+	// The guard runs whenever this resource plans, so a plan against the
+	// wrong Vault fails as its apply would.
+	if r.client == nil || !checkEnvironment(ctx, r.client, &resp.Diagnostics) || req.Plan.Raw.IsNull() {
 		return
 	}
 	var plan oidcGroupBindingModel

@@ -12,7 +12,6 @@ import (
 	"net"
 	"net/url"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -55,8 +54,7 @@ type Client struct {
 	retryTimeout time.Duration
 	requests     atomic.Int64
 
-	guardOnce sync.Once
-	guard     guardResult
+	guard guard
 }
 
 // CheckAddress refuses plain http to anything but a loopback host: a token

@@ -4,8 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"sort"
+	"strings"
 )
 
 // KVMetadata is the managed part of a KV v2 secret's metadata.
@@ -105,4 +107,24 @@ func (c *Client) ReadKVKeyNames(ctx context.Context, path string) ([]string, boo
 func (c *Client) WriteKVData(ctx context.Context, path string, data map[string]any) error {
 	_, err := c.write(ctx, path, map[string]any{"data": data})
 	return err
+}
+
+// CreateKVData writes the first version at a KV v2 data path with
+// check-and-set 0: Vault refuses it when a version already exists, so of
+// two concurrent creates exactly one wins. The loser gets a
+// *CASConflictError.
+func (c *Client) CreateKVData(ctx context.Context, path string, data map[string]any) error {
+	_, err := c.write(ctx, path, map[string]any{"data": data, "options": map[string]any{"cas": 0}})
+	var verr *Error
+	if errors.As(err, &verr) && verr.Status == http.StatusBadRequest && strings.Contains(strings.Join(verr.Messages, " "), "check-and-set") {
+		return &CASConflictError{Path: path}
+	}
+	return err
+}
+
+// CASConflictError means another writer created the document first.
+type CASConflictError struct{ Path string }
+
+func (e *CASConflictError) Error() string {
+	return fmt.Sprintf("%s was written by someone else at the same time (check-and-set 0 refused)", e.Path)
 }

@@ -1,16 +1,26 @@
 # managed by vaultboot: production/_provider
 
 # environment stamp: every resource reads it - vaultboot_environment writes it
-path "secret/data/_vaultboot/environment" {
+path "vaultboot/data/environment" {
   capabilities = ["create", "read", "update"]
 }
 
 # environment stamp markers - deleted on destroy
-path "secret/metadata/_vaultboot/environment" {
-  capabilities = ["create", "update", "delete"]
+path "vaultboot/metadata/environment" {
+  capabilities = ["create", "read", "update", "delete"]
 }
 
-# vaultboot_environment: read the KV mount - enable it when absent
+# v1 environment stamp: the guard reads it so no stamp contradicts another
+path "secret/data/_vaultboot/environment" {
+  capabilities = ["read"]
+}
+
+# vaultboot_environment: read the mount - enable it when absent
+path "sys/mounts/vaultboot" {
+  capabilities = ["read", "update"]
+}
+
+# vaultboot_environment: read the mount - enable it when absent
 path "sys/mounts/secret" {
   capabilities = ["read", "update"]
 }

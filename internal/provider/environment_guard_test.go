@@ -1,0 +1,188 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/vaultboot/terraform-provider-vaultboot/internal/naming"
+	"github.com/vaultboot/terraform-provider-vaultboot/internal/testharness"
+	"github.com/vaultboot/terraform-provider-vaultboot/internal/vaultclient"
+)
+
+const guardApp = "resource \"vaultboot_app_secret_path\" \"payments\" {\n  app = \"payments\"\n}\n"
+
+// assertAbsent fails for every path that exists: the guard let a write
+// through.
+func assertAbsent(t *testing.T, v *testharness.Vault, paths ...string) {
+	t.Helper()
+	for _, p := range paths {
+		if s := v.Read(t, p); s != nil {
+			t.Errorf("%s exists: the guard let a write through", p)
+		}
+	}
+}
+
+// TestAccEnvironmentGuard_kvMountCannotSidestep: v1 read the stamp from
+// conventions.kv_mount, so a production provider pointed at another KV
+// mount of a Vault stamped integration only warned, wrote production-*
+// objects and even a second stamp. No setting moves the stamp now: the
+// plan fails, and nothing is written.
+func TestAccEnvironmentGuard_kvMountCannotSidestep(t *testing.T) {
+	v := testharness.StartVault(t)
+	v.EnableSecrets(t, "kv2", "kv", map[string]string{"version": "2"})
+	stamp(t, v, "integration")
+	production := v.ProviderBlock("production", "conventions {\n    kv_mount = \"kv2\"\n  }")
+	want := testharness.ErrorRE("Environment Mismatch", v.Addr, `stamped environment "integration" at vaultboot/data/environment`, `configured for environment "production"`)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: production + guardApp, PlanOnly: true, ExpectError: want},
+			{Config: production + guardApp, ExpectError: want},
+			{Config: production + "resource \"vaultboot_environment\" \"this\" {\n  adopt_existing = true\n}\n", ExpectError: want},
+		},
+	})
+	assertAbsent(t, v, "sys/policies/acl/production-payments-read", "sys/policies/acl/production-payments-write",
+		"kv2/metadata/production/payments", "kv2/data/_vaultboot/environment")
+	if env, version := stampOf(t, v); env != "integration" || version != 1 {
+		t.Errorf("stamp is now %q version %d", env, version)
+	}
+}
+
+// TestAccEnvironmentGuard_legacyStamps: a stamp where v1 kept it (the
+// default KV mount or the conventions' one) still refuses another
+// environment, whatever the conventions say; the project of its own
+// environment moves it to the fixed place; and a stamp in one place
+// contradicted by one in another stops every provider.
+func TestAccEnvironmentGuard_legacyStamps(t *testing.T) {
+	v := testharness.StartVault(t)
+	v.EnableSecrets(t, "kv2", "kv", map[string]string{"version": "2"})
+	writeStamp(t, v, "kv2/data/_vaultboot/environment", "integration")
+	integration := v.ProviderBlock("integration", "conventions {\n    kv_mount = \"kv2\"\n  }")
+	res := "vaultboot_environment.this"
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				// Default conventions do not hide the stamp in kv2.
+				Config:      v.ProviderBlock("production") + guardApp,
+				PlanOnly:    true,
+				ExpectError: testharness.ErrorRE("Environment Mismatch", `stamped environment "integration" at kv2/data/_vaultboot/environment`),
+			},
+			{
+				// Its own project moves the v1 stamp to the fixed place.
+				Config: integration + "resource \"vaultboot_environment\" \"this\" {}\n",
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(res, tfjsonpath.New("stamp_path"), knownvalue.StringExact(stampPath)),
+				},
+			},
+			{
+				PreConfig:   func() { writeStamp(t, v, legacyStampPath, "production") },
+				Config:      integration + "resource \"vaultboot_environment\" \"this\" {}\n",
+				PlanOnly:    true,
+				ExpectError: testharness.ErrorRE("Environment Mismatch", `stamped environment "production" at secret/data/_vaultboot/environment`, `configured for environment "integration"`, "exactly one stamp"),
+			},
+			{
+				Config:      v.ProviderBlock("production") + guardApp,
+				PlanOnly:    true,
+				ExpectError: testharness.ErrorRE("Environment Mismatch", `stamped environment "integration" at vaultboot/data/environment`, `Other stamps of this Vault name "production"`),
+			},
+			{
+				// Remove the contradiction so the destroy can run.
+				PreConfig: func() { v.Delete(t, "secret/metadata/_vaultboot/environment") },
+				Config:    integration + "resource \"vaultboot_environment\" \"this\" {}\n",
+			},
+		},
+	})
+	if env, _ := stampOf(t, v); env != "" {
+		t.Errorf("destroy left the stamp %q", env)
+	}
+}
+
+// TestAccEnvironmentGuard_planFails: with only new resources in the
+// configuration, v1's plan was green against the wrong Vault, a bad token
+// or an unreachable address, and only the tagged apply failed. The guard
+// runs at plan time now, with the message apply gives.
+func TestAccEnvironmentGuard_planFails(t *testing.T) {
+	v := testharness.StartVault(t)
+	stamp(t, v, "integration")
+	badToken := fmt.Sprintf("provider \"vaultboot\" {\n  address     = %q\n  token       = \"hvs.not-a-token\"\n  environment = \"integration\"\n}\n", v.Addr)
+	unreachable := "provider \"vaultboot\" {\n  address       = \"http://127.0.0.1:1\"\n  token         = \"hvs.x\"\n  environment   = \"integration\"\n  retry_timeout = \"1s\"\n}\n"
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: v.ProviderBlock("production") + guardApp, PlanOnly: true, ExpectError: testharness.ErrorRE("Environment Mismatch", `configured for environment "production"`, "refusing to touch it")},
+			{Config: badToken + guardApp, PlanOnly: true, ExpectError: testharness.ErrorRE("Unable to Check the Environment Stamp", "permission denied on vaultboot/data/environment")},
+			{Config: unreachable + guardApp, PlanOnly: true, ExpectError: testharness.ErrorRE("Unable to Check the Environment Stamp", "no answer from Vault", "gave up after retrying")},
+		},
+	})
+}
+
+// TestAccEnvironmentGuard_cachesOnlyDefiniteAnswers: v1 kept the guard's
+// first answer for the whole run, even a cancelled context. Now a check
+// cut short is tried again; a definite answer (a stamp read) is kept.
+func TestAccEnvironmentGuard_cachesOnlyDefiniteAnswers(t *testing.T) {
+	v := testharness.StartVault(t)
+	stamp(t, v, "integration")
+	c := testClient(t, v, "production")
+	cancelled, cancel := context.WithCancel(context.Background())
+	cancel()
+	var d diag.Diagnostics
+	if checkEnvironment(cancelled, c, &d) || d[0].Summary() != "Unable to Check the Environment Stamp" {
+		t.Fatalf("cancelled check: %v", d)
+	}
+	d = nil
+	if checkEnvironment(context.Background(), c, &d) || d[0].Summary() != "Environment Mismatch" {
+		t.Fatalf("the cancelled answer was kept: %v", d)
+	}
+	// The mismatch is definite: kept even when the Vault is re-stamped.
+	stamp(t, v, "production")
+	d = nil
+	if checkEnvironment(context.Background(), c, &d) || d[0].Summary() != "Environment Mismatch" {
+		t.Errorf("a definite answer was not kept for the run: %v", d)
+	}
+}
+
+// TestAccEnvironmentStamp_checkAndSet: two first applies racing to stamp
+// a Vault both passed v1's check and the last writer won. The first stamp
+// is written with check-and-set 0: of eight concurrent creates exactly one
+// wins and the others learn they lost.
+func TestAccEnvironmentStamp_checkAndSet(t *testing.T) {
+	v := testharness.StartVault(t)
+	v.EnableSecrets(t, naming.StampMount, "kv", map[string]string{"version": "2"})
+	envs := []string{"integration", "production", "staging", "dev", "qa", "perf", "demo", "sandbox"}
+	errs := make([]error, len(envs))
+	var wg sync.WaitGroup
+	for i, env := range envs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			c := testClient(t, v, env)
+			errs[i] = c.CreateKVData(context.Background(), c.Env().StampDataPath(), c.Env().Stamp(""))
+		}()
+	}
+	wg.Wait()
+	won := ""
+	for i, err := range errs {
+		var conflict *vaultclient.CASConflictError
+		switch {
+		case err == nil && won == "":
+			won = envs[i]
+		case err == nil:
+			t.Errorf("%s and %s both stamped the Vault", won, envs[i])
+		case !errors.As(err, &conflict):
+			t.Errorf("%s: %v", envs[i], err)
+		}
+	}
+	if env, version := stampOf(t, v); env != won || version != 1 {
+		t.Errorf("stamp %q version %d, winner %q", env, version, won)
+	}
+}
