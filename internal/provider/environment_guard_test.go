@@ -59,7 +59,7 @@ func TestAccEnvironmentGuard_kvMountCannotSidestep(t *testing.T) {
 
 // TestAccEnvironmentGuard_legacyStamps: a stamp where v1 kept it (the
 // default KV mount or the conventions' one) still refuses another
-// environment, whatever the conventions say; the project of its own
+// environment; the project of its own
 // environment moves it to the fixed place; and a stamp in one place
 // contradicted by one in another stops every provider.
 func TestAccEnvironmentGuard_legacyStamps(t *testing.T) {
@@ -72,8 +72,8 @@ func TestAccEnvironmentGuard_legacyStamps(t *testing.T) {
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
-				// Default conventions do not hide the stamp in kv2.
-				Config:      v.ProviderBlock("production") + guardApp,
+				// A v1 stamp in the provider's KV mount is read.
+				Config:      v.ProviderBlock("production", "conventions {\n    kv_mount = \"kv2\"\n  }") + guardApp,
 				PlanOnly:    true,
 				ExpectError: testharness.ErrorRE("Environment Mismatch", `stamped environment "integration" at kv2/data/_vaultboot/environment`),
 			},

@@ -338,7 +338,7 @@ func TestAccEnvironmentGuard_diagnostics(t *testing.T) {
 		if checkEnvironment(ctx, production, &d) {
 			t.Fatalf("call %d: mismatch passed the guard", i+1)
 		}
-		if len(d) != 1 || d[0].Summary() != "Environment Mismatch" || !regexp.MustCompile(`Vault at `+regexp.QuoteMeta(v.Addr)+` is stamped environment "integration" but this provider is configured for environment "production"`).MatchString(d[0].Detail()) {
+		if len(d) != 1 || d[0].Summary() != "Environment Mismatch" || !regexp.MustCompile(`Vault at `+regexp.QuoteMeta(v.Addr)+` is stamped environment "integration" at vaultboot/data/environment but this provider is configured for environment "production"`).MatchString(d[0].Detail()) {
 			t.Errorf("call %d: %v", i+1, d)
 		}
 		if i == 0 {

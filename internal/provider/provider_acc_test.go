@@ -100,7 +100,8 @@ func TestAccProvider_jwtLogin(t *testing.T) {
 	signer := testharness.NewJWTSigner(t)
 	v.ConfigureJWTAuth(t, "jwt-provider", signer)
 	v.Write(t, "sys/policies/acl/provider-jwt-probe", map[string]any{
-		"policy": `path "secret/data/_vaultboot/environment" { capabilities = ["read"] }`,
+		"policy": `path "vaultboot/data/environment" { capabilities = ["read"] }
+path "secret/data/_vaultboot/environment" { capabilities = ["read"] }`,
 	})
 	v.Write(t, "auth/jwt-provider/role/terraform-acc", map[string]any{
 		"role_type":       "jwt",
