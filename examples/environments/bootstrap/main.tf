@@ -136,7 +136,7 @@ resource "vaultboot_ci_deploy_role" "github_pr" {
 output "deploy_roles" {
   description = "The JWT roles the pipelines log in with (auth/jwt/role/<name>)."
   value = {
-    gitlab = vaultboot_ci_deploy_role.gitlab.role_name
+    gitlab    = vaultboot_ci_deploy_role.gitlab.role_name
     github    = vaultboot_ci_deploy_role.github.role_name
     gitlab_mr = one(vaultboot_ci_deploy_role.gitlab_mr[*].role_name)
     github_pr = one(vaultboot_ci_deploy_role.github_pr[*].role_name)

@@ -10,8 +10,9 @@ variable "payments_devs_group_id" {
 resource "vaultboot_oidc_group_binding" "payments_devs" {
   name     = "payments-devs"
   group_id = var.payments_devs_group_id
-  # E-payments-write, written by vaultboot_app_secret_path "payments".
-  policies = ["production-payments-write"]
+  # The payments app's write policy (E-payments-write): refer to the app
+  # resource rather than typing the name, so the binding follows the app.
+  policies = [vaultboot_app_secret_path.payments.write_policy]
 
   # Optional: a login role "production-payments-devs" on the OIDC mount that
   # only members of the group can log in through.
