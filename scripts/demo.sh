@@ -6,14 +6,11 @@
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
-vault="$root/bin/vault"
-tf="$("$root/scripts/ensure-terraform.sh")"
 work="$(mktemp -d "${TMPDIR:-/tmp}/vaultboot-demo.XXXXXX")"
-vault_pid=""
 enabled_k8s=""
 external=""
-
-say() { printf '==> %s\n' "$*"; }
+# shellcheck source=scripts/lib.sh
+. "$root/scripts/lib.sh"
 
 cleanup() {
   local rc=$?
@@ -29,8 +26,7 @@ cleanup() {
   fi
   if [ -n "$vault_pid" ]; then
     say "stopping the Vault dev server (pid $vault_pid)"
-    kill "$vault_pid" 2>/dev/null || true
-    wait "$vault_pid" 2>/dev/null || true
+    stop_vault
   fi
   rm -rf "$work"
   exit "$rc"
@@ -38,78 +34,22 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# port_free reports whether nothing listens on 127.0.0.1:$1.
-port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-
-# start_vault starts a dev server on a free loopback port pair (the next
-# port carries cluster traffic) and waits until it answers as unsealed.
-start_vault() {
-  local token port attempt
-  token="$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
-  for attempt in 1 2 3 4 5; do
-    port=$((20000 + RANDOM % 20000))
-    port_free "$port" && port_free $((port + 1)) || continue
-    "$vault" server -dev -dev-root-token-id="$token" -dev-listen-address="127.0.0.1:$port" \
-      >"$work/vault.log" 2>&1 &
-    vault_pid=$!
-    export VAULT_ADDR="http://127.0.0.1:$port" VAULT_TOKEN="$token"
-    for _ in $(seq 1 120); do
-      if ! kill -0 "$vault_pid" 2>/dev/null; then
-        break # exited: most likely lost the port to another process
-      fi
-      if "$vault" status >/dev/null 2>&1; then
-        say "Vault dev server ready at $VAULT_ADDR (pid $vault_pid)"
-        return 0
-      fi
-      sleep 0.5
-    done
-    kill "$vault_pid" 2>/dev/null || true
-    wait "$vault_pid" 2>/dev/null || true
-    vault_pid=""
-  done
-  echo "the Vault dev server did not start; its log:" >&2
-  cat "$work/vault.log" >&2
-  return 1
-}
-
-if [ ! -x "$vault" ]; then
-  echo "$vault is missing: run 'make demo' (it builds the tools first)" >&2
-  exit 1
-fi
-
-say "building the provider"
-mkdir -p "$work/plugins"
-(cd "$root" && go build -o "$work/plugins/terraform-provider-vaultboot" .)
+require_vault
+use_local_provider
 
 if [ -n "${VAULT_ADDR:-}" ]; then
   external=1
   say "using the Vault at $VAULT_ADDR (VAULT_ADDR is set)"
 else
-  # Never lend the demo server's commands a namespace or CA of the caller's shell.
-  unset VAULT_NAMESPACE VAULT_CACERT VAULT_CLIENT_CERT VAULT_CLIENT_KEY VAULT_SKIP_VERIFY
   start_vault
 fi
 
-# Apps with a kubernetes block need the Kubernetes auth method. The demo has
-# no cluster, so the mount gets a placeholder config that no login can pass.
+# Apps with a kubernetes block need the Kubernetes auth method.
 if ! "$vault" read sys/auth/kubernetes >/dev/null 2>&1; then
   say "enabling auth/kubernetes with a placeholder config (no cluster behind it)"
-  "$vault" auth enable kubernetes >/dev/null
+  enable_placeholder_kubernetes
   enabled_k8s=1
-  "$vault" write auth/kubernetes/config kubernetes_host="https://kubernetes.invalid:443" \
-    disable_local_ca_jwt=true kubernetes_ca_cert="placeholder: the demo has no Kubernetes cluster" >/dev/null
 fi
-
-# dev_overrides for this run only: a CLI config of our own, never ~/.terraformrc.
-cat >"$work/terraformrc" <<EOF
-provider_installation {
-  dev_overrides {
-    "registry.terraform.io/vaultboot/vaultboot" = "$work/plugins"
-  }
-}
-EOF
-export TF_CLI_CONFIG_FILE="$work/terraformrc" TF_IN_AUTOMATION=1 CHECKPOINT_DISABLE=1
-unset TF_DATA_DIR TF_WORKSPACE
 
 mkdir -p "$work/demo"
 cp "$root"/examples/demo/*.tf "$work/demo/"

@@ -1,0 +1,90 @@
+# Shared by scripts/demo.sh and scripts/testmodule.sh: start a throwaway
+# Vault dev server on loopback and run the locally built provider through a
+# temporary dev_overrides CLI config. Source it after setting:
+#   root  the repository root      work  a private temporary directory
+# It sets vault, tf and vault_pid, and exports VAULT_ADDR / VAULT_TOKEN when
+# it starts a server. The caller's EXIT trap calls stop_vault.
+
+vault="$root/bin/vault"
+tf="$("$root/scripts/ensure-terraform.sh")"
+vault_pid=""
+
+say() { printf '==> %s\n' "$*"; }
+
+# port_free reports whether nothing listens on 127.0.0.1:$1.
+port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# require_vault fails with what to run when bin/vault has not been built.
+require_vault() {
+  if [ ! -x "$vault" ]; then
+    echo "$vault is missing: run 'make tools' first (make demo and make test do)" >&2
+    exit 1
+  fi
+}
+
+# start_vault starts a dev server on a free loopback port pair (the next
+# port carries cluster traffic) and waits until it answers as unsealed.
+start_vault() {
+  local token port attempt
+  # Never lend the dev server's commands a namespace or CA of the caller's shell.
+  unset VAULT_NAMESPACE VAULT_CACERT VAULT_CLIENT_CERT VAULT_CLIENT_KEY VAULT_SKIP_VERIFY
+  token="$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
+  for attempt in 1 2 3 4 5; do
+    port=$((20000 + RANDOM % 20000))
+    port_free "$port" && port_free $((port + 1)) || continue
+    "$vault" server -dev -dev-root-token-id="$token" -dev-listen-address="127.0.0.1:$port" \
+      >"$work/vault.log" 2>&1 &
+    vault_pid=$!
+    export VAULT_ADDR="http://127.0.0.1:$port" VAULT_TOKEN="$token"
+    for _ in $(seq 1 120); do
+      if ! kill -0 "$vault_pid" 2>/dev/null; then
+        break # exited: most likely lost the port to another process
+      fi
+      if "$vault" status >/dev/null 2>&1; then
+        say "Vault dev server ready at $VAULT_ADDR (pid $vault_pid)"
+        return 0
+      fi
+      sleep 0.5
+    done
+    stop_vault
+  done
+  echo "the Vault dev server did not start; its log:" >&2
+  cat "$work/vault.log" >&2
+  return 1
+}
+
+# stop_vault stops the server start_vault started, if any.
+stop_vault() {
+  if [ -n "$vault_pid" ]; then
+    kill "$vault_pid" 2>/dev/null || true
+    wait "$vault_pid" 2>/dev/null || true
+    vault_pid=""
+  fi
+}
+
+# enable_placeholder_kubernetes enables auth/kubernetes with a config no
+# login can pass: apps with a kubernetes block need the mount, and there is
+# no cluster behind a dev server.
+enable_placeholder_kubernetes() {
+  "$vault" auth enable kubernetes >/dev/null
+  "$vault" write auth/kubernetes/config kubernetes_host="https://kubernetes.invalid:443" \
+    disable_local_ca_jwt=true kubernetes_ca_cert="placeholder: no Kubernetes cluster behind this Vault" >/dev/null
+}
+
+# use_local_provider builds the provider into $work/plugins and points
+# Terraform at it through a CLI config of our own (never ~/.terraformrc),
+# for this run only.
+use_local_provider() {
+  say "building the provider"
+  mkdir -p "$work/plugins"
+  (cd "$root" && go build -o "$work/plugins/terraform-provider-vaultboot" .)
+  cat >"$work/terraformrc" <<RC
+provider_installation {
+  dev_overrides {
+    "registry.terraform.io/vaultboot/vaultboot" = "$work/plugins"
+  }
+}
+RC
+  export TF_CLI_CONFIG_FILE="$work/terraformrc" TF_IN_AUTOMATION=1 CHECKPOINT_DISABLE=1
+  unset TF_DATA_DIR TF_WORKSPACE
+}
