@@ -38,6 +38,7 @@ func (p *vaultbootProvider) Configure(ctx context.Context, req provider.Configur
 	if !ok {
 		return
 	}
+	cfg.UserAgent = "Terraform/" + req.TerraformVersion + " terraform-provider-vaultboot/" + p.version
 	client, err := vaultclient.New(ctx, cfg)
 	if err != nil {
 		resp.Diagnostics.AddError("Unable to Configure the Vault Client", capitalize(err.Error())+".")

@@ -38,6 +38,10 @@ type Config struct {
 	RetryTimeout   time.Duration
 	JWTLogin       *JWTLogin
 	Env            naming.Env
+	// UserAgent names Terraform and the provider release on every request,
+	// so Vault's audit log (with User-Agent header auditing on) shows which
+	// provider version made a change.
+	UserAgent string
 }
 
 // JWTLogin logs in through a JWT auth role instead of using a token.
@@ -110,6 +114,9 @@ func New(ctx context.Context, cfg Config) (*Client, error) {
 	}
 	raw.SetNamespace(cfg.Namespace)
 	raw.SetToken(cfg.Token)
+	if cfg.UserAgent != "" {
+		raw.AddHeader("User-Agent", cfg.UserAgent)
+	}
 	c := &Client{api: raw, env: cfg.Env, retryTimeout: cfg.RetryTimeout}
 	if c.retryTimeout <= 0 {
 		c.retryTimeout = DefaultRetryTimeout
