@@ -12,6 +12,23 @@ type Rule struct {
 	Path         string
 	Capabilities []string
 	Comment      string
+	// Allowed, Denied and Required are Vault's allowed_parameters,
+	// denied_parameters and required_parameters: they limit what a write
+	// (and a read with parameters) may send on the path.
+	Allowed  []Param
+	Denied   []Param
+	Required []string
+}
+
+// Param limits one request parameter. Vault compares a string value with
+// each of Values (a leading or trailing '*' globs) and any other value (a
+// list, a map) exactly; no Values means any value.
+type Param struct {
+	Name   string
+	Values []string
+	// EmptyList adds the value [] (an empty JSON list), the one list Vault
+	// can match exactly without knowing its elements.
+	EmptyList bool
 }
 
 // RenderPolicy renders an ACL policy in HCL with vaultboot's header comment
@@ -21,17 +38,43 @@ func RenderPolicy(owner string, rules []Rule) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s%s\n", PolicyHeaderPrefix, commentSafe(owner))
 	for _, r := range rules {
-		caps := make([]string, len(r.Capabilities))
-		for i, c := range r.Capabilities {
-			caps[i] = QuoteHCL(c)
-		}
+		caps := quoteEach(r.Capabilities)
 		b.WriteByte('\n')
 		if r.Comment != "" {
 			fmt.Fprintf(&b, "# %s\n", commentSafe(r.Comment))
 		}
-		fmt.Fprintf(&b, "path %s {\n  capabilities = [%s]\n}\n", QuoteHCL(r.Path), strings.Join(caps, ", "))
+		fmt.Fprintf(&b, "path %s {\n  capabilities = [%s]\n", QuoteHCL(r.Path), strings.Join(caps, ", "))
+		renderParams(&b, "allowed_parameters", r.Allowed)
+		renderParams(&b, "denied_parameters", r.Denied)
+		if len(r.Required) > 0 {
+			fmt.Fprintf(&b, "  required_parameters = [%s]\n", strings.Join(quoteEach(r.Required), ", "))
+		}
+		b.WriteString("}\n")
 	}
 	return b.String()
+}
+
+func renderParams(b *strings.Builder, block string, params []Param) {
+	if len(params) == 0 {
+		return
+	}
+	fmt.Fprintf(b, "  %s = {\n", block)
+	for _, p := range params {
+		vals := quoteEach(p.Values)
+		if p.EmptyList {
+			vals = append(vals, "[]")
+		}
+		fmt.Fprintf(b, "    %s = [%s]\n", QuoteHCL(p.Name), strings.Join(vals, ", "))
+	}
+	b.WriteString("  }\n")
+}
+
+func quoteEach(ss []string) []string {
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = QuoteHCL(s)
+	}
+	return out
 }
 
 // PolicyHeaderPrefix starts the first line of every policy vaultboot writes.

@@ -1,6 +1,11 @@
 package naming
 
-import "slices"
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+)
 
 // DefaultJWTMount is the JWT auth mount the CI deploy roles live on.
 const DefaultJWTMount = "jwt"
@@ -18,8 +23,17 @@ type ProviderPolicyOptions struct {
 	// mount, refused inside the environment's app secrets like CheckSource.
 	KVCAPaths []string
 	// BindingAuthMounts are OIDC/JWT mounts bindings use besides the
-	// conventions' OIDC mount.
+	// conventions' OIDC mount. The deploy roles' JWT mount is refused.
 	BindingAuthMounts []string
+	// Accessors maps binding mounts (the conventions' OIDC mount and
+	// BindingAuthMounts) to their mount accessors, read from Vault when the
+	// policy is rendered. Group aliases are allowed on these accessors only;
+	// a mount without one (not enabled yet) gets no alias grant.
+	Accessors map[string]string
+	// AllowPurge grants deleting an app's KV metadata, which erases every
+	// version of its secret (purge_on_destroy). Without it the token can
+	// never erase an app's history.
+	AllowPurge bool
 }
 
 // ProviderPolicyName is the suggested name of the provider policy:
@@ -49,16 +63,45 @@ func (e Env) ProviderPolicy(o ProviderPolicyOptions) (string, error) {
 	return RenderPolicy(e.ProviderPolicyOwner(), r), nil
 }
 
+// ProviderPolicyRules are the provider policy's rules, for tests that
+// take the policy apart one grant at a time.
+func (e Env) ProviderPolicyRules(o ProviderPolicyOptions) ([]Rule, error) {
+	return e.providerPolicyRules(o)
+}
+
 func (e Env) providerPolicyRules(o ProviderPolicyOptions) ([]Rule, error) {
 	jwt, pkis, kvPaths, mounts, err := e.providerPolicyInputs(o)
 	if err != nil {
 		return nil, err
 	}
+	accessors, err := bindingAccessors(mounts, o.Accessors)
+	if err != nil {
+		return nil, err
+	}
 	r := e.stampRules()
-	r = append(r, e.appRules()...)
+	r = append(r, e.appRules(o.AllowPurge)...)
 	r = append(r, e.caSyncRules(pkis, kvPaths)...)
-	r = append(r, e.bindingRules(mounts)...)
+	r = append(r, e.bindingRules(mounts, accessors)...)
 	return append(r, e.deployDenyRules(jwt, mounts)...), nil
+}
+
+var accessorRE = regexp.MustCompile(`^auth_[A-Za-z0-9_-]{1,100}$`)
+
+// bindingAccessors returns the sorted accessors of the binding mounts that
+// have one, checking each looks like a Vault auth mount accessor.
+func bindingAccessors(mounts []string, accessors map[string]string) ([]string, error) {
+	var out []string
+	for _, m := range mounts {
+		a, ok := accessors[m]
+		if !ok {
+			continue
+		}
+		if !accessorRE.MatchString(a) {
+			return nil, fmt.Errorf("%s is not a valid auth mount accessor for %q: Vault names them auth_<type>_<id>", Describe(a), m)
+		}
+		out = append(out, a)
+	}
+	return sortedSet(out), nil
 }
 
 // providerPolicyInputs validates the options and returns them sorted and
@@ -86,6 +129,9 @@ func (e Env) providerPolicyInputs(o ProviderPolicyOptions) (jwt string, pkis, kv
 		}
 	}
 	mounts = append([]string{e.conv.OIDCAuthMount}, o.BindingAuthMounts...)
+	if slices.Contains(mounts, jwt) {
+		return "", nil, nil, nil, fmt.Errorf("the deploy roles' JWT mount %q cannot also be a group binding mount: a token that may write login roles and group aliases on the mount it logs in through could give its own logins more policies; bind CI groups through another JWT mount", jwt)
+	}
 	return jwt, sortedSet(o.PKIMounts), sortedSet(o.KVCAPaths), sortedSet(mounts), nil
 }
 
@@ -136,13 +182,25 @@ func (e Env) stampRules() []Rule {
 
 // appRules: an app's KV metadata (never its data), its two policies and
 // its Kubernetes role. "+" is one path segment: the provider manages the
-// metadata of "E/A" only, never of the app's sub-paths. The policy and role
-// globs also cover the CA sync policies and roles "E-ca-sync-N".
-func (e Env) appRules() []Rule {
+// metadata of "E/A" only, never of the app's sub-paths. Deleting metadata
+// erases every version, so it is granted only with allowPurge. The policy
+// and role globs also cover the CA sync policies and roles "E-ca-sync-N".
+//
+// Vault cannot limit which policies a Kubernetes role grants to the
+// conventional "E-A-read" and "E-ca-sync-N": allowed_parameters compares a
+// list exactly and globs only a string, where "E-a,admin" passes "E-*".
+// The token writes the content of every "E-*" policy anyway, so a name
+// limit would not limit power: that residual risk is documented.
+func (e Env) appRules(allowPurge bool) []Rule {
 	kv := e.conv.KVMount
+	meta := []string{"create", "read", "update"}
+	comment := "app secrets: metadata only - no read of secret values - no delete so no history is erased"
+	if allowPurge {
+		meta = append(meta, "delete")
+		comment = "app secrets: metadata only - no read of secret values - delete erases history: allow_purge"
+	}
 	return []Rule{
-		{Path: KVMetadataPath(kv, e.name) + "/+", Capabilities: []string{"create", "read", "update", "delete"},
-			Comment: "app secrets: metadata only - no read of secret values"},
+		{Path: KVMetadataPath(kv, e.name) + "/+", Capabilities: meta, Comment: comment},
 		{Path: e.envGlob(PolicyPath), Capabilities: []string{"read", "update", "delete"},
 			Comment: "app read and write policies and CA sync policies"},
 		{Path: e.envGlob(rolePaths(e.conv.KubernetesAuthMount)), Capabilities: []string{"create", "read", "update", "delete"},
@@ -156,7 +214,7 @@ func (e Env) caSyncRules(pkis, kvPaths []string) []Rule {
 	r := []Rule{
 		{Path: KVDataPath(kv, doc) + "/+", Capabilities: []string{"create", "read", "update"},
 			Comment: "CA sync documents"},
-		{Path: KVMetadataPath(kv, doc) + "/+", Capabilities: []string{"create", "read", "update", "delete"},
+		{Path: KVMetadataPath(kv, doc) + "/+", Capabilities: []string{"read", "update", "delete"},
 			Comment: "CA sync document markers - deleted on destroy"},
 	}
 	for _, p := range pkis {
@@ -171,27 +229,44 @@ func (e Env) caSyncRules(pkis, kvPaths []string) []Rule {
 }
 
 // bindingRules: the external groups "E-N", their aliases, and the login
-// roles on each binding mount. Aliases are addressed by Vault-generated ids
-// and the alias lookup by IdP group id, so those three paths cannot be
-// scoped to E. Reading sys/auth/<mount> (type and accessor) is a sudo path
-// in Vault.
-func (e Env) bindingRules(mounts []string) []Rule {
-	r := []Rule{
-		{Path: e.envGlob(IdentityGroupByNamePath), Capabilities: []string{"read", "update", "delete"},
-			Comment: "binding identity groups"},
-		{Path: IdentityGroupAliasPath(), Capabilities: []string{"update"},
-			Comment: "binding group aliases: create - not scoped to E as Vault names aliases by id"},
-		{Path: "identity/group-alias/id/*", Capabilities: []string{"update"},
-			Comment: "binding group aliases: update by id - not scoped to E"},
-		{Path: IdentityLookupGroupPath(), Capabilities: []string{"update"},
-			Comment: "binding group aliases: find the group holding an IdP group id - not scoped to E"},
+// roles on each binding mount, each limited to what a binding writes:
+//   - groups: type "external" (required: without it Vault makes an internal
+//     group) with policies and metadata, never member_entity_ids or
+//     member_group_ids, which would let the token join its own entity;
+//   - aliases: only on the binding mounts' accessors, so no alias can ever
+//     match a login on the deploy roles' JWT mount. Aliases are addressed
+//     by Vault-generated ids and the alias lookup by IdP group id, so those
+//     paths cannot be scoped to E;
+//   - login roles: no token_policies of their own (only the empty list),
+//     so a role the token writes grants nothing a binding does not.
+//
+// Reading sys/auth/<mount> (type and accessor) is a sudo path in Vault.
+func (e Env) bindingRules(mounts, accessors []string) []Rule {
+	r := []Rule{{
+		Path: e.envGlob(IdentityGroupByNamePath), Capabilities: []string{"read", "update", "delete"},
+		Comment:  "binding identity groups: external only - members come from the IdP alone",
+		Allowed:  []Param{{Name: "type", Values: []string{"external"}}, {Name: "policies"}, {Name: "metadata"}},
+		Required: []string{"type"},
+	}}
+	if len(accessors) > 0 {
+		alias := []Param{{Name: "name"}, {Name: "mount_accessor", Values: accessors}, {Name: "canonical_id"}}
+		r = append(r,
+			Rule{Path: IdentityGroupAliasPath(), Capabilities: []string{"update"}, Allowed: alias,
+				Comment: "binding group aliases: create on the binding mounts only - not scoped to E as Vault names aliases by id"},
+			Rule{Path: IdentityGroupAliasByIDPath("") + "/*", Capabilities: []string{"update"}, Allowed: alias,
+				Comment: "binding group aliases: update by id on the binding mounts only"},
+			Rule{Path: IdentityLookupGroupPath(), Capabilities: []string{"update"},
+				Allowed: []Param{{Name: "alias_name"}, {Name: "alias_mount_accessor", Values: accessors}},
+				Comment: "binding group aliases: find the group holding an IdP group id - by alias on the binding mounts only"})
 	}
 	for _, m := range mounts {
 		r = append(r,
 			Rule{Path: AuthMountPath(m), Capabilities: []string{"read", "sudo"},
 				Comment: "binding auth mount: read its type and accessor - sys/auth is a sudo path"},
 			Rule{Path: e.envGlob(rolePaths(m)), Capabilities: []string{"create", "read", "update", "delete"},
-				Comment: "binding login roles"})
+				Comment: "binding login roles: never with token policies of their own",
+				Allowed: []Param{{Name: "*"}, {Name: "token_policies", EmptyList: true}},
+				Denied:  []Param{{Name: "policies"}}})
 	}
 	return r
 }
@@ -204,14 +279,38 @@ func (e Env) deployDenyRules(jwt string, mounts []string) []Rule {
 	deny := []string{"deny"}
 	r := []Rule{
 		{Path: e.deployGlob(PolicyPath), Capabilities: deny, Comment: "never the deploy roles policies"},
+	}
+	for i, p := range e.deployCaseVariants() {
+		r = append(r, Rule{Path: PolicyPath(p) + "*", Capabilities: deny})
+		if i == 0 {
+			r[len(r)-1].Comment = "Vault lowercases policy names: E-DEPLOY-N would write E-deploy-N"
+		}
+	}
+	r = append(r, []Rule{
 		{Path: e.deployGlob(rolePaths(jwt)), Capabilities: deny, Comment: "never the deploy roles"},
 		{Path: e.deployGlob(IdentityGroupByNamePath), Capabilities: deny},
 		{Path: e.deployGlob(rolePaths(e.conv.KubernetesAuthMount)), Capabilities: deny},
-	}
+	}...)
 	for _, m := range mounts {
 		if m != jwt && m != e.conv.KubernetesAuthMount {
 			r = append(r, Rule{Path: e.deployGlob(rolePaths(m)), Capabilities: deny})
 		}
 	}
 	return r
+}
+
+// deployCaseVariants are the prefixes "E-D", "E-dE", ... "E-deploY": Vault
+// lowercases a policy name before storing it, but matches ACL paths case
+// sensitively, so "sys/policies/acl/E-DePloy-N" passes the "E-*" grant,
+// misses the "E-deploy-*" deny and overwrites the deploy policy. Every case
+// variant of "deploy" starts with one of these prefixes at its first
+// upper-case letter. vaultboot's own names are lowercase, so the denies
+// never refuse one of them.
+func (e Env) deployCaseVariants() []string {
+	const word = "deploy"
+	out := make([]string, len(word))
+	for i := range word {
+		out[i] = e.name + "-" + word[:i] + strings.ToUpper(word[i:i+1])
+	}
+	return out
 }

@@ -15,6 +15,8 @@ func TestProviderPolicyGolden(t *testing.T) {
 		PKIMounts:         []string{"pki_int", "pki"},
 		KVCAPaths:         []string{"platform/vault-ca"},
 		BindingAuthMounts: []string{"jwt-github", "oidc"},
+		Accessors:         map[string]string{"oidc": "auth_oidc_1a2b3c4d", "jwt-github": "auth_jwt_5e6f7a8b", "unused": "auth_jwt_00000000"},
+		AllowPurge:        true,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -103,7 +105,7 @@ func firstWildcard(p string) int {
 
 func TestProviderPolicyAccess(t *testing.T) {
 	e := testEnv(t)
-	rules, err := e.providerPolicyRules(ProviderPolicyOptions{PKIMounts: []string{"pki"}, KVCAPaths: []string{"platform/ca"}, BindingAuthMounts: []string{"jwt"}})
+	rules, err := e.providerPolicyRules(ProviderPolicyOptions{JWTMount: "ci", PKIMounts: []string{"pki"}, KVCAPaths: []string{"platform/ca"}, BindingAuthMounts: []string{"jwt"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -119,13 +121,13 @@ func TestProviderPolicyAccess(t *testing.T) {
 		SecretsMountPath("secret"):           {"read", "update"},
 		SecretsMountPath(StampMount):         {"read", "update"},
 		"secret/data/_vaultboot/environment": {"read"},
-		app.MetadataPath():                   crud,
+		app.MetadataPath():                   {"create", "read", "update"}, // no purge unless allowed
 		PolicyPath(app.ReadPolicyName()):     {"read", "update", "delete"},
 		PolicyPath(cs.PolicyName()):          {"read", "update", "delete"},
 		app.KubernetesRolePath():             crud,
 		cs.RolePath():                        crud,
 		cs.DocumentDataPath():                {"create", "read", "update"},
-		cs.DocumentMetadataPath():            crud,
+		cs.DocumentMetadataPath():            {"read", "update", "delete"},
 		"pki/cert/ca_chain":                  {"read"},
 		"secret/data/platform/ca":            {"read"},
 		b.GroupPath():                        {"read", "update", "delete"},
@@ -151,6 +153,11 @@ func TestProviderPolicyAccess(t *testing.T) {
 		"vaultboot/metadata/environment/x":             nil,
 		// the deploy roles are denied everywhere
 		PolicyPath(d.PolicyName()):               {"deny"},
+		PolicyPath("production-DEPLOY-main"):     {"deny"}, // Vault lowercases policy names
+		PolicyPath("production-dePloy-main"):     {"deny"},
+		PolicyPath("production-deploY-main"):     {"deny"},
+		PolicyPath("production-deployment"):      {"read", "update", "delete"},
+		d.RolePath("ci"):                         {"deny"},
 		d.RolePath("jwt"):                        {"deny"},
 		AuthRolePath("oidc", d.RoleName()):       {"deny"},
 		AuthRolePath("kubernetes", d.RoleName()): {"deny"},
@@ -215,6 +222,9 @@ func TestProviderPolicyRejects(t *testing.T) {
 		{ProviderPolicyOptions{KVCAPaths: []string{"platform/*"}}, "not a valid KV path"},
 		{ProviderPolicyOptions{KVCAPaths: []string{"production/payments"}}, "holds app secrets"},
 		{ProviderPolicyOptions{KVCAPaths: []string{"_vaultboot/environment"}}, "not a valid KV path"},
+		{ProviderPolicyOptions{BindingAuthMounts: []string{"jwt"}}, "cannot also be a group binding mount"},
+		{ProviderPolicyOptions{JWTMount: "oidc"}, "cannot also be a group binding mount"},
+		{ProviderPolicyOptions{Accessors: map[string]string{"oidc": "auth_oidc\"] }"}}, "not a valid auth mount accessor"},
 	}
 	for _, c := range bad {
 		p, err := e.ProviderPolicy(c.o)

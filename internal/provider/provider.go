@@ -170,6 +170,7 @@ func (p *vaultbootProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 func (p *vaultbootProvider) Resources(context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
 		NewAppSecretPathResource,
+		NewCIDeployRoleResource,
 		NewEnvironmentResource,
 		NewNamespaceCASyncPolicyResource,
 		NewOIDCGroupBindingResource,

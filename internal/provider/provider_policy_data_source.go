@@ -23,11 +23,11 @@ func NewProviderPolicyDataSource() datasource.DataSource {
 	return &providerPolicyDataSource{}
 }
 
-// providerPolicyDataSource makes no Vault call: the policy follows from the
-// provider's environment and conventions and the inputs alone. So it can be
-// read with a token that may do nothing yet (the bootstrap that writes the
-// policy), and even the environment guard is skipped: the text does not
-// depend on which Vault the provider points at.
+// providerPolicyDataSource reads only the binding mounts' accessors
+// (sys/auth/<mount>), which the policy allows group aliases on; the rest
+// follows from the provider's environment and conventions and the inputs.
+// The environment guard is skipped: the bootstrap that writes the policy
+// may run before the Vault is stamped.
 type providerPolicyDataSource struct {
 	client *vaultclient.Client
 }
@@ -38,6 +38,8 @@ type providerPolicyModel struct {
 	PKIMounts         types.List   `tfsdk:"pki_mounts"`
 	KVCAPaths         types.List   `tfsdk:"kv_ca_paths"`
 	BindingAuthMounts types.List   `tfsdk:"binding_auth_mounts"`
+	AllowPurge        types.Bool   `tfsdk:"allow_purge"`
+	Accessors         types.Map    `tfsdk:"auth_mount_accessors"`
 	Name              types.String `tfsdk:"name"`
 	Policy            types.String `tfsdk:"policy"`
 }
@@ -62,8 +64,12 @@ func (d *providerPolicyDataSource) Schema(_ context.Context, _ datasource.Schema
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "The least-privilege Vault ACL policy (HCL) that the provider's own token needs to manage the " +
 			"conventions in the provider's environment `E`: the paths vaultboot's resources and data sources use, scoped to " +
-			"`E`'s names wherever Vault paths allow, with no read of app secret values and explicit denies on the deploy " +
-			"roles' role and policy paths (`E-deploy-*`). It makes no Vault call, so it works with any token.",
+			"`E`'s names wherever Vault paths allow, with no read of app secret values, explicit denies on the deploy " +
+			"roles' role and policy paths (`E-deploy-*`), and parameter limits that keep the token from giving itself more " +
+			"power: identity groups only external (members come from the IdP), group aliases only on the binding mounts' " +
+			"accessors, login roles without token policies of their own, no metadata delete unless `allow_purge`. " +
+			"It reads the binding mounts' accessors from Vault (`sys/auth/<mount>`, a sudo path): read it with an " +
+			"administrator's token or the provider policy itself. See the security model guide for what it prevents and the residual risks.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "The environment `E`.",
@@ -82,7 +88,16 @@ func (d *providerPolicyDataSource) Schema(_ context.Context, _ datasource.Schema
 				Optional:    true,
 				Validators:  []validator.List{listvalidator.ValueStringsAre(validKVPath())},
 			},
-			"binding_auth_mounts": mounts("OIDC or JWT auth mounts that `vaultboot_oidc_group_binding` resources set as `auth_mount`, besides the conventions' `oidc_auth_mount` (always included)."),
+			"binding_auth_mounts": mounts("OIDC or JWT auth mounts that `vaultboot_oidc_group_binding` resources set as `auth_mount`, besides the conventions' `oidc_auth_mount` (always included). The deploy roles' `jwt_mount` is refused: a token that may write login roles and group aliases on the mount it logs in through could give its own logins more policies."),
+			"allow_purge": schema.BoolAttribute{
+				MarkdownDescription: "Grant deleting an app's KV metadata, which erases every version of its secret: needed only by `vaultboot_app_secret_path` with `purge_on_destroy = true`. Default `false`: the token can never erase an app's history.",
+				Optional:            true,
+			},
+			"auth_mount_accessors": schema.MapAttribute{
+				MarkdownDescription: "The binding mounts' accessors read from Vault, by mount path: the only accessors the policy allows group aliases on. A mount that is not enabled is missing (with a warning).",
+				ElementType:         types.StringType,
+				Computed:            true,
+			},
 			"name": schema.StringAttribute{
 				MarkdownDescription: "A suggested policy name, `vaultboot_provider_E`. It lies outside every environment's `E-*`, which the policy lets the token write, so the token cannot rewrite its own policy.",
 				Computed:            true,
@@ -106,19 +121,19 @@ func (d *providerPolicyDataSource) Read(ctx context.Context, req datasource.Read
 		return
 	}
 	env := d.client.Env()
-	opts := naming.ProviderPolicyOptions{JWTMount: m.JWTMount.ValueString()}
-	resp.Diagnostics.Append(m.PKIMounts.ElementsAs(ctx, &opts.PKIMounts, false)...)
-	resp.Diagnostics.Append(m.KVCAPaths.ElementsAs(ctx, &opts.KVCAPaths, false)...)
-	resp.Diagnostics.Append(m.BindingAuthMounts.ElementsAs(ctx, &opts.BindingAuthMounts, false)...)
-	if resp.Diagnostics.HasError() || !checkKVCAPaths(env, opts.KVCAPaths, &resp.Diagnostics) {
+	opts, _, ok := policyOptions(ctx, d.client, policyInputs{
+		JWTMount: m.JWTMount.ValueString(), PKIMounts: m.PKIMounts, KVCAPaths: m.KVCAPaths,
+		BindingAuthMounts: m.BindingAuthMounts, AllowPurge: m.AllowPurge,
+	}, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	policy, err := env.ProviderPolicy(opts)
 	if err != nil {
-		// Every input was validated above; this is a safety net.
-		resp.Diagnostics.AddError("Invalid Provider Policy Input", capitalize(err.Error())+".")
+		renderPolicyError(&resp.Diagnostics, "binding_auth_mounts", err)
 		return
 	}
+	m.Accessors = stringMapValue(opts.Accessors, &resp.Diagnostics)
 	m.ID = types.StringValue(env.Name())
 	m.Name = types.StringValue(env.ProviderPolicyName())
 	m.Policy = types.StringValue(policy)

@@ -1,13 +1,18 @@
 package provider
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -18,6 +23,7 @@ import (
 
 	"github.com/vaultboot/terraform-provider-vaultboot/internal/naming"
 	"github.com/vaultboot/terraform-provider-vaultboot/internal/testharness"
+	"github.com/vaultboot/terraform-provider-vaultboot/internal/vaultclient"
 )
 
 // The proof runs environment "production" on a dedicated server whose
@@ -28,7 +34,11 @@ const (
 	ppKVMount  = "kv-proof"
 	ppPKI      = "pki"
 	ppKVCAPath = "platform/ca"
-	ppJWTMount = "jwt"
+	// ppJWTMount holds the deploy role the pipeline logs in with;
+	// ppBindMount is another JWT mount a group binding uses.
+	ppJWTMount  = "jwt"
+	ppBindMount = "jwt-idp"
+	ppProject   = "platform/vault-production"
 )
 
 func ppConventions() naming.Conventions {
@@ -37,52 +47,113 @@ func ppConventions() naming.Conventions {
 	return c
 }
 
-func ppOptions() naming.ProviderPolicyOptions {
-	return naming.ProviderPolicyOptions{
+// ppOptions are the policy's inputs for the proof's configuration, with
+// the binding mounts' accessors as Vault has them.
+func ppOptions(t *testing.T, v *testharness.Vault) naming.ProviderPolicyOptions {
+	o := naming.ProviderPolicyOptions{
 		PKIMounts:         []string{ppPKI},
 		KVCAPaths:         []string{ppKVCAPath},
-		BindingAuthMounts: []string{ppJWTMount},
+		BindingAuthMounts: []string{ppBindMount},
+		AllowPurge:        true, // the billing app purges on destroy
+		Accessors:         map[string]string{},
 	}
+	for _, m := range []string{"oidc", ppBindMount} {
+		o.Accessors[m] = vaultclient.AsString(v.Read(t, naming.AuthMountPath(m)).Data["accessor"])
+	}
+	return o
 }
 
-// ppToken writes the provider policy as root and returns a token holding
-// that policy alone: no default policy, no parent's policies.
-func ppToken(t *testing.T, v *testharness.Vault, env naming.Env, policy string) string {
+// ppBootstrap is the bootstrap project: an administrator's token makes
+// the deploy role the pipeline logs in with, through the resource's own
+// model and writes. (It is not a Terraform step: provider aliases of one
+// test provider share one configured client, so one configuration cannot
+// hold the administrator's and the pipeline's provider.) It returns the
+// policy written.
+func ppBootstrap(t *testing.T, v *testharness.Vault, env naming.Env, opts naming.ProviderPolicyOptions) string {
 	t.Helper()
-	v.Write(t, naming.PolicyPath(env.ProviderPolicyName()), map[string]any{"policy": policy})
-	s := v.Write(t, "auth/token/create", map[string]any{
-		"policies":          []string{env.ProviderPolicyName()},
-		"no_default_policy": true,
-		"ttl":               "1h",
-	})
-	if s == nil || s.Auth == nil || !slices.Equal(s.Auth.Policies, []string{env.ProviderPolicyName()}) {
-		t.Fatalf("token create: %+v", s)
+	ctx := context.Background()
+	c, err := vaultclient.New(ctx, vaultclient.Config{Address: v.Addr, Token: v.Token, Env: env})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, _ := env.DeployRole("proof")
+	policy, err := d.Policy(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var diags diag.Diagnostics
+	claims, _ := claimsValue(map[string][]string{"project_path": {ppProject}, "ref_protected": {"true"}})
+	m := ciDeployRoleModel{
+		JWTMount: types.StringValue(ppJWTMount), BoundClaims: claims, AllowBranches: types.BoolValue(false),
+		BoundAudiences: types.SetValueMust(types.StringType, []attr.Value{types.StringValue("vaultboot-proof")}),
+		UserClaim:      types.StringValue(defaultUserClaim), TokenTTL: types.StringValue("1h"),
+	}
+	role := m.roleData(ctx, d, &diags)
+	if diags.HasError() {
+		t.Fatal(diags)
+	}
+	if summary, err := writeDeployRole(ctx, c, d, ppJWTMount, policy, role); err != nil {
+		t.Fatalf("%s: %v", summary, err)
+	}
+	return policy
+}
+
+// ppPipelineJWT is the ID token of a protected tag pipeline of the
+// project, valid for the whole proof.
+func ppPipelineJWT(t *testing.T, ci *testharness.JWTSigner) string {
+	claims := gitlabClaims(ppProject, "tag", "v2.0.0", true)
+	claims["aud"] = "vaultboot-proof"
+	claims["exp"] = time.Now().Add(time.Hour).Unix()
+	return ci.Sign(t, claims)
+}
+
+// ppLogin logs in as the pipeline and returns its token, which holds the
+// deploy policy alone.
+func ppLogin(t *testing.T, v *testharness.Vault, env naming.Env, jwt string) string {
+	t.Helper()
+	d, _ := env.DeployRole("proof")
+	s, err := v.LoginJWT(ppJWTMount, d.RoleName(), jwt)
+	if err != nil {
+		t.Fatalf("pipeline login: %v", err)
+	}
+	if !slices.Equal(s.Auth.Policies, []string{d.PolicyName()}) || len(s.Auth.IdentityPolicies) > 0 {
+		t.Fatalf("pipeline login policies %v, identity policies %v", s.Auth.Policies, s.Auth.IdentityPolicies)
 	}
 	return s.Auth.ClientToken
 }
 
 // ppSetup prepares what an operator sets up before the conventions: the
 // auth mounts (Kubernetes with the TokenReview stand-in, an OIDC mount at
-// the conventions' path, the JWT mount of the deploy roles and CI bindings),
-// a PKI CA and a CA bundle in KV.
-func ppSetup(t *testing.T, v *testharness.Vault) {
+// the conventions' path, the CI's JWT mount of the deploy roles, another
+// JWT mount for CI bindings) and a PKI CA. It returns the CI's signer.
+func ppSetup(t *testing.T, v *testharness.Vault) *testharness.JWTSigner {
 	t.Helper()
 	v.ConfigureKubernetesAuth(t, "kubernetes", testharness.NewTokenReviewServer(t))
 	v.EnableAuth(t, "oidc", "oidc")
-	v.ConfigureJWTAuth(t, ppJWTMount, testharness.NewJWTSigner(t))
+	ci := testharness.NewJWTSigner(t)
+	v.ConfigureJWTAuth(t, ppJWTMount, ci)
+	v.ConfigureJWTAuth(t, ppBindMount, testharness.NewJWTSigner(t))
 	v.GenerateRootCA(t, ppPKI, "proof root CA", "8760h")
+	return ci
 }
 
-func ppProviderBlock(v *testharness.Vault, token string) string {
-	return fmt.Sprintf(`provider "vaultboot" {
+// ppProviderBlock is the pipeline's provider: it logs in through the
+// deploy role with its ID token, as a CI job does.
+func ppProviderBlock(v *testharness.Vault, jwt string) string {
+	d := strings.TrimSpace(fmt.Sprintf(`provider "vaultboot" {
   address     = %q
-  token       = %q
   environment = %q
+  auth_login_jwt {
+    mount = %q
+    role  = "%s-deploy-proof"
+    jwt   = %q
+  }
   conventions {
     kv_mount = %q
   }
 }
-`, v.Addr, token, ppEnv, ppKVMount)
+`, v.Addr, ppEnv, ppJWTMount, ppEnv, jwt, ppKVMount))
+	return d + "\n"
 }
 
 // ppConfig uses every resource and data source; rev changes one field of
@@ -123,7 +194,7 @@ resource "vaultboot_oidc_group_binding" "devs" {
 resource "vaultboot_oidc_group_binding" "ci" {
   name       = "ci-readers"
   group_id   = "grp-ci-rev%[1]d"
-  auth_mount = %[5]q
+  auth_mount = %[9]q
   policies   = [vaultboot_app_secret_path.payments.read_policy]
   login_role {
     bound_audiences = ["vaultboot-proof"]
@@ -173,11 +244,13 @@ data "vaultboot_environment" "this" {
 }
 
 data "vaultboot_provider_policy" "this" {
+  jwt_mount           = %[5]q
   pki_mounts          = [%[6]q]
   kv_ca_paths         = [%[8]q]
-  binding_auth_mounts = [%[5]q]
+  binding_auth_mounts = [%[9]q]
+  allow_purge         = true
 }
-`, rev, 10+rev, ppBindingPolicies(rev), []string{"", "1h", "2h"}[rev], ppJWTMount, ppPKI, []string{"", "vault-ca", "vault-ca-v2"}[rev], ppKVCAPath)
+`, rev, 10+rev, ppBindingPolicies(rev), []string{"", "1h", "2h"}[rev], ppJWTMount, ppPKI, []string{"", "vault-ca", "vault-ca-v2"}[rev], ppKVCAPath, ppBindMount)
 }
 
 func ppBindingPolicies(rev int) string {
@@ -188,22 +261,29 @@ func ppBindingPolicies(rev int) string {
 }
 
 // TestAccProviderPolicy_proof is the proof that the printed policy is
-// enough and no more: a token holding only that policy creates, re-plans,
-// updates, imports and destroys every resource; then, using the token, it
-// is denied secret values, the deploy roles' paths, other environments'
-// policies and its own policy.
+// enough and no more: a pipeline that logs in through a deploy role (made
+// by an administrator's bootstrap project) with a protected tag's ID
+// token creates, re-plans, updates, imports and destroys every resource;
+// then, using its token, it is denied secret values, the deploy roles'
+// paths, other environments' policies and its own policy. Vault's audit
+// log of the run then shows that every grant of the policy was used.
 func TestAccProviderPolicy_proof(t *testing.T) {
 	v := testharness.StartVault(t)
 	env, err := naming.NewEnv(ppEnv, ppConventions())
 	if err != nil {
 		t.Fatal(err)
 	}
-	policy, err := env.ProviderPolicy(ppOptions())
+	ci := ppSetup(t, v)
+	opts := ppOptions(t, v)
+	opts.JWTMount = ppJWTMount
+	policy, err := env.ProviderPolicy(opts)
 	if err != nil {
 		t.Fatal(err)
 	}
-	ppSetup(t, v)
-	token := ppToken(t, v, env, policy)
+	d, _ := env.DeployRole("proof")
+	deployPolicy := ppBootstrap(t, v, env, opts)
+	audit := ppEnableAudit(t, v)
+	jwt := ppPipelineJWT(t, ci)
 	// The KV source lives in the conventions' KV mount, which the
 	// environment resource creates: write the bundle once it exists.
 	writeBundle := func() {
@@ -220,12 +300,12 @@ func TestAccProviderPolicy_proof(t *testing.T) {
 			{
 				// The environment first: it creates the KV mount the CA
 				// bundle is kept in.
-				Config: ppProviderBlock(v, token) + "resource \"vaultboot_environment\" \"this\" {\n  description = \"proof rev 1\"\n}\n",
+				Config: ppProviderBlock(v, jwt) + "resource \"vaultboot_environment\" \"this\" {\n  description = \"proof rev 1\"\n}\n",
 				Check:  ppMountCreated(t, v),
 			},
 			{
 				PreConfig: writeBundle,
-				Config:    ppConfig(v, token, 1),
+				Config:    ppConfig(v, jwt, 1),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(ds, tfjsonpath.New("policy"), knownvalue.StringExact(policy)),
 					statecheck.ExpectKnownValue(ds, tfjsonpath.New("name"), knownvalue.StringExact("vaultboot_provider_production")),
@@ -235,11 +315,11 @@ func TestAccProviderPolicy_proof(t *testing.T) {
 				Check: ppObjectsExist(t, v, env),
 			},
 			{
-				Config:   ppConfig(v, token, 1),
+				Config:   ppConfig(v, jwt, 1),
 				PlanOnly: true, // the second plan is empty
 			},
 			{
-				Config: ppConfig(v, token, 2),
+				Config: ppConfig(v, jwt, 2),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction("vaultboot_environment.this", plancheck.ResourceActionUpdate),
 					plancheck.ExpectResourceAction("vaultboot_app_secret_path.payments", plancheck.ResourceActionUpdate),
@@ -254,22 +334,30 @@ func TestAccProviderPolicy_proof(t *testing.T) {
 			{ResourceName: "vaultboot_oidc_group_binding.devs", ImportState: true, ImportStateId: "devs", ImportStateVerify: true},
 			{ResourceName: "vaultboot_namespace_ca_sync_policy.pki", ImportState: true, ImportStateId: "internal", ImportStateVerify: true},
 			{
+				ResourceName: "vaultboot_app_secret_path.payments", ImportState: true, ImportStateId: "payments", ImportStateVerify: true,
+				ImportStateVerifyIgnore: []string{"adopt_existing", "delete_version_after", "kubernetes.token_ttl", "kubernetes.token_max_ttl"},
+			},
+			{ResourceName: "vaultboot_environment.this", ImportState: true, ImportStateId: ppEnv, ImportStateVerify: true},
+			{
 				// key_names needs a token that may read the secret: the
 				// provider policy grants no read of secret values.
 				PreConfig: func() {
 					v.Write(t, payments.DataPath(), map[string]any{"data": map[string]any{"DB_PASSWORD": "s3cret"}})
 				},
-				Config:      ppConfig(v, token, 2) + "\ndata \"vaultboot_app_secret_path\" \"payments\" {\n  app = \"payments\"\n}\n",
+				Config:      ppConfig(v, jwt, 2) + "\ndata \"vaultboot_app_secret_path\" \"payments\" {\n  app = \"payments\"\n}\n",
 				ExpectError: testharness.ErrorRE("Unable to Read App Secret Path", "Permission denied on "+payments.DataPath()+" (read)", "provider policy deliberately does not allow"),
 			},
 			{
-				// Last, with everything still in place: what the token
-				// may not do, shown by using it.
-				Config: ppConfig(v, token, 2),
-				Check:  ppLeastPrivilege(t, v, env, token),
+				// With everything still in place: what the token may not
+				// do, shown by using it.
+				Config: ppConfig(v, jwt, 2),
+				Check: func(s *terraform.State) error {
+					return ppLeastPrivilege(t, v, env, ppLogin(t, v, env, jwt))(s)
+				},
 			},
 		},
 	})
+	ppEveryGrantUsed(t, v, audit, d, deployPolicy)
 }
 
 func ppMountCreated(t *testing.T, v *testharness.Vault) resource.TestCheckFunc {
@@ -298,7 +386,7 @@ func ppObjects(env naming.Env) []string {
 		env.StampDataPath(),
 		payments.MetadataPath(), billing.MetadataPath(), payments.KubernetesRolePath(),
 		naming.PolicyPath(payments.ReadPolicyName()), naming.PolicyPath(billing.WritePolicyName()),
-		devs.GroupPath(), devs.LoginRolePath(""), ci.GroupPath(), ci.LoginRolePath(ppJWTMount),
+		devs.GroupPath(), devs.LoginRolePath(""), ci.GroupPath(), ci.LoginRolePath(ppBindMount),
 		naming.PolicyPath(pki.PolicyName()), pki.RolePath(), pki.DocumentDataPath(),
 		naming.PolicyPath(kv.PolicyName()), kv.RolePath(), kv.DocumentDataPath(),
 	}
@@ -419,24 +507,42 @@ func ppLeastPrivilege(t *testing.T, v *testharness.Vault, env naming.Env, token 
 	}
 }
 
-// TestAccProviderPolicy_anyToken: the data source makes no Vault call, so
-// a token that may do nothing at all prints the policy; bad inputs are
-// refused on their attribute.
-func TestAccProviderPolicy_anyToken(t *testing.T) {
+// TestAccProviderPolicy_inputs: bad inputs are refused on their attribute;
+// the policy allows group aliases only on the accessors read from Vault; a
+// token that may not read the binding mounts gets a clear error.
+func TestAccProviderPolicy_inputs(t *testing.T) {
 	v := testharness.Shared(t)
 	s := v.Write(t, "auth/token/create", map[string]any{"policies": []string{"nothing-granted"}, "no_default_policy": true, "ttl": "10m"})
 	env, err := naming.NewEnv(testAccEnv, naming.DefaultConventions())
 	if err != nil {
 		t.Fatal(err)
 	}
-	want, err := env.ProviderPolicy(naming.ProviderPolicyOptions{JWTMount: "ci"})
-	if err != nil {
-		t.Fatal(err)
+	const bindMount = "ppinputs"
+	accessor := v.EnableAuth(t, bindMount, "jwt")
+	ds := func(body string) string {
+		return testAccConfig(t, "data \"vaultboot_provider_policy\" \"this\" {\n"+body+"}\n")
+	}
+	// The shared Vault's "oidc" mount may be enabled by another test
+	// meanwhile: the expected policy is rendered when the check runs.
+	wantPolicy := func(st *terraform.State) error {
+		o := naming.ProviderPolicyOptions{JWTMount: "ci", BindingAuthMounts: []string{bindMount}, Accessors: map[string]string{bindMount: accessor}}
+		got := st.RootModule().Resources["data.vaultboot_provider_policy.this"].Primary.Attributes
+		if a := got["auth_mount_accessors.oidc"]; a != "" {
+			o.Accessors["oidc"] = a
+		}
+		want, err := env.ProviderPolicy(o)
+		if err != nil {
+			return err
+		}
+		if got["policy"] != want {
+			return fmt.Errorf("policy:\n%s\nwant:\n%s", got["policy"], want)
+		}
+		if !strings.Contains(want, `"mount_accessor" = [`) || !strings.Contains(want, accessor) {
+			return fmt.Errorf("the policy does not limit aliases to %s", accessor)
+		}
+		return nil
 	}
 	block := fmt.Sprintf("provider \"vaultboot\" {\n  address     = %q\n  token       = %q\n  environment = %q\n}\n", v.Addr, s.Auth.ClientToken, testAccEnv)
-	ds := func(body string) string {
-		return block + "data \"vaultboot_provider_policy\" \"this\" {\n" + body + "}\n"
-	}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
@@ -456,13 +562,22 @@ func TestAccProviderPolicy_anyToken(t *testing.T) {
 				Config:      ds("  binding_auth_mounts = [\"../sys\"]\n"),
 				ExpectError: testharness.ErrorRE("Invalid Mount Path"),
 			},
+			{
+				Config:      ds("  jwt_mount = \"ci\"\n  binding_auth_mounts = [\"ci\"]\n"),
+				ExpectError: testharness.ErrorRE("Invalid Provider Policy Input", "cannot also be a group binding mount"),
+			},
+			{
+				Config:      block + "data \"vaultboot_provider_policy\" \"this\" {}\n",
+				ExpectError: testharness.ErrorRE("Unable to Read the Binding Auth Mounts", "sys/auth/oidc"),
+			},
 			// Last, so the post-test destroy runs a valid configuration.
 			{
-				Config: ds("  jwt_mount = \"ci\"\n"),
+				Config: ds("  jwt_mount = \"ci\"\n  binding_auth_mounts = [\"" + bindMount + "\"]\n"),
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("data.vaultboot_provider_policy.this", tfjsonpath.New("policy"), knownvalue.StringExact(want)),
 					statecheck.ExpectKnownValue("data.vaultboot_provider_policy.this", tfjsonpath.New("name"), knownvalue.StringExact("vaultboot_provider_acc")),
+					statecheck.ExpectKnownValue("data.vaultboot_provider_policy.this", tfjsonpath.New("auth_mount_accessors").AtMapKey(bindMount), knownvalue.StringExact(accessor)),
 				},
+				Check: wantPolicy,
 			},
 		},
 	})

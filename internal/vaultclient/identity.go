@@ -39,8 +39,13 @@ type ExternalGroup struct {
 // ReadIdentityGroupByName reads an identity group by name. Vault matches
 // group names case-insensitively, so a group named "ACC-Devs" is found under
 // "acc-devs". found is false when there is no such group.
+//
+// The read sends type=external: the provider policy requires "type" on
+// every request to the group paths (without it a write would make an
+// internal group), and Vault checks required parameters on reads too. The
+// read itself ignores it and returns a group of any type.
 func (c *Client) ReadIdentityGroupByName(ctx context.Context, name string) (*IdentityGroup, bool, error) {
-	s, err := c.read(ctx, naming.IdentityGroupByNamePath(name))
+	s, err := c.readWithData(ctx, naming.IdentityGroupByNamePath(name), map[string][]string{"type": {"external"}})
 	if err != nil || s == nil {
 		return nil, false, err
 	}

@@ -8,9 +8,14 @@ import (
 
 // read returns the secret at path, or nil when Vault answers 404.
 func (c *Client) read(ctx context.Context, path string) (*api.Secret, error) {
+	return c.readWithData(ctx, path, nil)
+}
+
+// readWithData is read with query parameters.
+func (c *Client) readWithData(ctx context.Context, path string, query map[string][]string) (*api.Secret, error) {
 	var s *api.Secret
 	err := c.do(ctx, "read", path, func(ctx context.Context) (err error) {
-		s, err = c.api.Logical().ReadWithContext(ctx, path)
+		s, err = c.api.Logical().ReadWithDataWithContext(ctx, path, query)
 		return err
 	})
 	if StatusOf(err) == 404 {

@@ -1,6 +1,7 @@
 # The least-privilege policy for this environment project's own token: the
 # conventions it manages, the CA sources its CA sync policies read and the
-# auth mounts its group bindings use. Nothing is read from Vault.
+# auth mounts its group bindings use. Only the binding mounts' accessors
+# are read from Vault (group aliases are allowed on those alone).
 data "vaultboot_provider_policy" "this" {
   pki_mounts          = ["pki"]
   kv_ca_paths         = ["platform/vault-ca"]

@@ -25,7 +25,7 @@ path "sys/mounts/secret" {
   capabilities = ["read", "update"]
 }
 
-# app secrets: metadata only - no read of secret values
+# app secrets: metadata only - no read of secret values - delete erases history: allow_purge
 path "secret/metadata/production/+" {
   capabilities = ["create", "read", "update", "delete"]
 }
@@ -47,7 +47,7 @@ path "secret/data/_vaultboot/production/ca-sync/+" {
 
 # CA sync document markers - deleted on destroy
 path "secret/metadata/_vaultboot/production/ca-sync/+" {
-  capabilities = ["create", "read", "update", "delete"]
+  capabilities = ["read", "update", "delete"]
 }
 
 # CA sync source: a PKI mount CA chain
@@ -65,24 +65,44 @@ path "secret/data/platform/vault-ca" {
   capabilities = ["read"]
 }
 
-# binding identity groups
+# binding identity groups: external only - members come from the IdP alone
 path "identity/group/name/production-*" {
   capabilities = ["read", "update", "delete"]
+  allowed_parameters = {
+    "type" = ["external"]
+    "policies" = []
+    "metadata" = []
+  }
+  required_parameters = ["type"]
 }
 
-# binding group aliases: create - not scoped to E as Vault names aliases by id
+# binding group aliases: create on the binding mounts only - not scoped to E as Vault names aliases by id
 path "identity/group-alias" {
   capabilities = ["update"]
+  allowed_parameters = {
+    "name" = []
+    "mount_accessor" = ["auth_jwt_5e6f7a8b", "auth_oidc_1a2b3c4d"]
+    "canonical_id" = []
+  }
 }
 
-# binding group aliases: update by id - not scoped to E
+# binding group aliases: update by id on the binding mounts only
 path "identity/group-alias/id/*" {
   capabilities = ["update"]
+  allowed_parameters = {
+    "name" = []
+    "mount_accessor" = ["auth_jwt_5e6f7a8b", "auth_oidc_1a2b3c4d"]
+    "canonical_id" = []
+  }
 }
 
-# binding group aliases: find the group holding an IdP group id - not scoped to E
+# binding group aliases: find the group holding an IdP group id - by alias on the binding mounts only
 path "identity/lookup/group" {
   capabilities = ["update"]
+  allowed_parameters = {
+    "alias_name" = []
+    "alias_mount_accessor" = ["auth_jwt_5e6f7a8b", "auth_oidc_1a2b3c4d"]
+  }
 }
 
 # binding auth mount: read its type and accessor - sys/auth is a sudo path
@@ -90,9 +110,16 @@ path "sys/auth/jwt-github" {
   capabilities = ["read", "sudo"]
 }
 
-# binding login roles
+# binding login roles: never with token policies of their own
 path "auth/jwt-github/role/production-*" {
   capabilities = ["create", "read", "update", "delete"]
+  allowed_parameters = {
+    "*" = []
+    "token_policies" = [[]]
+  }
+  denied_parameters = {
+    "policies" = []
+  }
 }
 
 # binding auth mount: read its type and accessor - sys/auth is a sudo path
@@ -100,13 +127,45 @@ path "sys/auth/oidc" {
   capabilities = ["read", "sudo"]
 }
 
-# binding login roles
+# binding login roles: never with token policies of their own
 path "auth/oidc/role/production-*" {
   capabilities = ["create", "read", "update", "delete"]
+  allowed_parameters = {
+    "*" = []
+    "token_policies" = [[]]
+  }
+  denied_parameters = {
+    "policies" = []
+  }
 }
 
 # never the deploy roles policies
 path "sys/policies/acl/production-deploy-*" {
+  capabilities = ["deny"]
+}
+
+# Vault lowercases policy names: E-DEPLOY-N would write E-deploy-N
+path "sys/policies/acl/production-D*" {
+  capabilities = ["deny"]
+}
+
+path "sys/policies/acl/production-dE*" {
+  capabilities = ["deny"]
+}
+
+path "sys/policies/acl/production-deP*" {
+  capabilities = ["deny"]
+}
+
+path "sys/policies/acl/production-depL*" {
+  capabilities = ["deny"]
+}
+
+path "sys/policies/acl/production-deplO*" {
+  capabilities = ["deny"]
+}
+
+path "sys/policies/acl/production-deploY*" {
   capabilities = ["deny"]
 }
 

@@ -25,9 +25,9 @@ path "sys/mounts/secret" {
   capabilities = ["read", "update"]
 }
 
-# app secrets: metadata only - no read of secret values
+# app secrets: metadata only - no read of secret values - no delete so no history is erased
 path "secret/metadata/production/+" {
-  capabilities = ["create", "read", "update", "delete"]
+  capabilities = ["create", "read", "update"]
 }
 
 # app read and write policies and CA sync policies
@@ -47,27 +47,18 @@ path "secret/data/_vaultboot/production/ca-sync/+" {
 
 # CA sync document markers - deleted on destroy
 path "secret/metadata/_vaultboot/production/ca-sync/+" {
-  capabilities = ["create", "read", "update", "delete"]
-}
-
-# binding identity groups
-path "identity/group/name/production-*" {
   capabilities = ["read", "update", "delete"]
 }
 
-# binding group aliases: create - not scoped to E as Vault names aliases by id
-path "identity/group-alias" {
-  capabilities = ["update"]
-}
-
-# binding group aliases: update by id - not scoped to E
-path "identity/group-alias/id/*" {
-  capabilities = ["update"]
-}
-
-# binding group aliases: find the group holding an IdP group id - not scoped to E
-path "identity/lookup/group" {
-  capabilities = ["update"]
+# binding identity groups: external only - members come from the IdP alone
+path "identity/group/name/production-*" {
+  capabilities = ["read", "update", "delete"]
+  allowed_parameters = {
+    "type" = ["external"]
+    "policies" = []
+    "metadata" = []
+  }
+  required_parameters = ["type"]
 }
 
 # binding auth mount: read its type and accessor - sys/auth is a sudo path
@@ -75,13 +66,45 @@ path "sys/auth/oidc" {
   capabilities = ["read", "sudo"]
 }
 
-# binding login roles
+# binding login roles: never with token policies of their own
 path "auth/oidc/role/production-*" {
   capabilities = ["create", "read", "update", "delete"]
+  allowed_parameters = {
+    "*" = []
+    "token_policies" = [[]]
+  }
+  denied_parameters = {
+    "policies" = []
+  }
 }
 
 # never the deploy roles policies
 path "sys/policies/acl/production-deploy-*" {
+  capabilities = ["deny"]
+}
+
+# Vault lowercases policy names: E-DEPLOY-N would write E-deploy-N
+path "sys/policies/acl/production-D*" {
+  capabilities = ["deny"]
+}
+
+path "sys/policies/acl/production-dE*" {
+  capabilities = ["deny"]
+}
+
+path "sys/policies/acl/production-deP*" {
+  capabilities = ["deny"]
+}
+
+path "sys/policies/acl/production-depL*" {
+  capabilities = ["deny"]
+}
+
+path "sys/policies/acl/production-deplO*" {
+  capabilities = ["deny"]
+}
+
+path "sys/policies/acl/production-deploY*" {
   capabilities = ["deny"]
 }
 

@@ -1,0 +1,205 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"slices"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/vaultboot/terraform-provider-vaultboot/internal/naming"
+	"github.com/vaultboot/terraform-provider-vaultboot/internal/vaultclient"
+)
+
+type ciDeployRoleModel struct {
+	ID                types.String `tfsdk:"id"`
+	Name              types.String `tfsdk:"name"`
+	JWTMount          types.String `tfsdk:"jwt_mount"`
+	BoundAudiences    types.Set    `tfsdk:"bound_audiences"`
+	BoundClaims       types.Map    `tfsdk:"bound_claims"`
+	AllowBranches     types.Bool   `tfsdk:"allow_branches"`
+	UserClaim         types.String `tfsdk:"user_claim"`
+	TokenTTL          types.String `tfsdk:"token_ttl"`
+	AllowPurge        types.Bool   `tfsdk:"allow_purge"`
+	PKIMounts         types.List   `tfsdk:"pki_mounts"`
+	KVCAPaths         types.List   `tfsdk:"kv_ca_paths"`
+	BindingAuthMounts types.List   `tfsdk:"binding_auth_mounts"`
+	AdoptExisting     types.Bool   `tfsdk:"adopt_existing"`
+
+	RoleName             types.String `tfsdk:"role_name"`
+	RolePath             types.String `tfsdk:"role_path"`
+	PolicyName           types.String `tfsdk:"policy_name"`
+	Policy               types.String `tfsdk:"policy"`
+	EffectiveBoundClaims types.Map    `tfsdk:"effective_bound_claims"`
+	TokenPolicies        types.List   `tfsdk:"token_policies"`
+	LockedSettings       types.Map    `tfsdk:"locked_settings"`
+}
+
+// lockedSettings are the role settings vaultboot always writes, as strings
+// compared with what Vault holds: a change in Vault shows as drift.
+func lockedSettings(ttl time.Duration) map[string]string {
+	return map[string]string{
+		"role_type":               "jwt",
+		"groups_claim":            "",
+		"bound_claims_type":       boundClaimsTypeString,
+		"token_no_default_policy": "true",
+		"token_max_ttl":           shortDuration(ttl),
+	}
+}
+
+func (m *ciDeployRoleModel) policyInputs() policyInputs {
+	return policyInputs{
+		JWTMount: m.JWTMount.ValueString(), PKIMounts: m.PKIMounts, KVCAPaths: m.KVCAPaths,
+		BindingAuthMounts: m.BindingAuthMounts, AllowPurge: m.AllowPurge,
+	}
+}
+
+// setNames sets the computed names that follow from name and jwt_mount.
+func (m *ciDeployRoleModel) setNames(d naming.DeployRole) {
+	m.ID = types.StringValue(d.Name())
+	m.RoleName = types.StringValue(d.RoleName())
+	m.PolicyName = types.StringValue(d.PolicyName())
+	m.RolePath = types.StringValue(d.RolePath(m.JWTMount.ValueString()))
+}
+
+// effectiveClaims is what the role binds; nil while an input is unknown.
+func (m *ciDeployRoleModel) effectiveClaims(ctx context.Context, diags *diag.Diagnostics) map[string][]string {
+	if m.AllowBranches.IsUnknown() || m.BoundClaims.IsUnknown() {
+		return nil
+	}
+	claims, d := claimsFromValue(ctx, m.BoundClaims)
+	diags.Append(d...)
+	if claims == nil || d.HasError() {
+		return nil
+	}
+	eff, err := naming.DeployBoundClaims(claims, m.AllowBranches.ValueBool())
+	if err != nil {
+		diags.AddAttributeError(pathBoundClaims, "Invalid Bound Claims", capitalize(err.Error())+".")
+		return nil
+	}
+	return eff
+}
+
+// setPlanned sets the values the apply will write, known at plan time.
+func (m *ciDeployRoleModel) setPlanned(ctx context.Context, d naming.DeployRole, policy string, diags *diag.Diagnostics) {
+	m.setNames(d)
+	m.EffectiveBoundClaims = types.MapUnknown(claimsType.ElemType)
+	if eff := m.effectiveClaims(ctx, diags); eff != nil {
+		v, dd := claimsValue(eff)
+		diags.Append(dd...)
+		m.EffectiveBoundClaims = v
+	}
+	m.Policy = types.StringUnknown()
+	if policy != "" {
+		m.Policy = types.StringValue(policy)
+	}
+	tp, dd := types.ListValueFrom(ctx, types.StringType, []string{d.PolicyName()})
+	diags.Append(dd...)
+	m.TokenPolicies = tp
+	m.LockedSettings = types.MapUnknown(types.StringType)
+	if ttl, ok := knownDuration(m.TokenTTL, defaultDeployTokenTTL); ok {
+		m.LockedSettings = stringMapValue(lockedSettings(ttl), diags)
+	}
+}
+
+// roleData is the full managed field set, written on every role write
+// (Vault merges role writes).
+func (m *ciDeployRoleModel) roleData(ctx context.Context, d naming.DeployRole, diags *diag.Diagnostics) map[string]any {
+	eff := m.effectiveClaims(ctx, diags)
+	ttl, err := parseDuration(m.TokenTTL.ValueString())
+	if err != nil {
+		diags.AddAttributeError(pathTokenTTL, "Invalid Token TTL", capitalize(err.Error())+".")
+	}
+	if diags.HasError() {
+		return nil
+	}
+	bound := make(map[string]any, len(eff))
+	for k, v := range eff {
+		bound[k] = v
+	}
+	secs := int64(ttl / time.Second)
+	return map[string]any{
+		"role_type":               "jwt",
+		"user_claim":              m.UserClaim.ValueString(),
+		"groups_claim":            "",
+		"bound_audiences":         listStrings(ctx, types.ListValueMust(types.StringType, m.BoundAudiences.Elements()), diags),
+		"bound_claims_type":       boundClaimsTypeString,
+		"bound_claims":            bound,
+		"token_policies":          []string{d.PolicyName()},
+		"token_no_default_policy": true,
+		"token_ttl":               secs,
+		"token_max_ttl":           secs,
+	}
+}
+
+// setFromVault sets the model from the role and policy as Vault holds them.
+// bound_claims shows the role's claims without the enforced ref_type, so a
+// ref_type changed in Vault shows as drift on effective_bound_claims.
+func (m *ciDeployRoleModel) setFromVault(ctx context.Context, d naming.DeployRole, role map[string]any, policy string, diags *diag.Diagnostics) {
+	m.setNames(d)
+	m.Policy = types.StringValue(policy)
+	all := vaultClaims(role["bound_claims"])
+	var dd diag.Diagnostics
+	m.EffectiveBoundClaims, dd = claimsValue(all)
+	diags.Append(dd...)
+	importing := m.AllowBranches.IsNull()
+	tagOnly := slices.Equal(all[naming.RefTypeClaim], []string{naming.RefTypeTag})
+	if importing {
+		m.AllowBranches = types.BoolValue(!tagOnly)
+	}
+	// bound_claims is what the user binds: the enforced ref_type is left
+	// out unless the configuration names it too.
+	extra := maps.Clone(all)
+	if prior := m.priorClaims(ctx); tagOnly && !m.AllowBranches.ValueBool() && prior[naming.RefTypeClaim] == nil {
+		delete(extra, naming.RefTypeClaim)
+	}
+	m.BoundClaims, dd = claimsValue(extra)
+	diags.Append(dd...)
+	auds := vaultclient.AsStrings(role["bound_audiences"])
+	m.BoundAudiences = stringSet(ctx, auds, diags)
+	m.UserClaim = types.StringValue(vaultclient.AsString(role["user_claim"]))
+	m.TokenTTL = loginRoleDuration(role["token_ttl"], m.TokenTTL)
+	policies := vaultclient.AsStrings(role["token_policies"])
+	m.TokenPolicies, dd = types.ListValueFrom(ctx, types.StringType, nonNil(policies))
+	diags.Append(dd...)
+	m.LockedSettings = stringMapValue(map[string]string{
+		"role_type":               vaultclient.AsString(role["role_type"]),
+		"groups_claim":            vaultclient.AsString(role["groups_claim"]),
+		"bound_claims_type":       vaultclient.AsString(role["bound_claims_type"]),
+		"token_no_default_policy": fmt.Sprint(role["token_no_default_policy"]),
+		"token_max_ttl":           shortDuration(time.Duration(vaultclient.AsInt(role["token_max_ttl"])) * time.Second),
+	}, diags)
+	for _, b := range []*types.Bool{&m.AllowPurge, &m.AdoptExisting} {
+		if b.IsNull() || b.IsUnknown() {
+			*b = types.BoolValue(false)
+		}
+	}
+}
+
+// priorClaims is the configured bound_claims, nil when unknown or absent.
+func (m *ciDeployRoleModel) priorClaims(ctx context.Context) map[string][]string {
+	if m.BoundClaims.IsNull() || m.BoundClaims.IsUnknown() {
+		return nil
+	}
+	c, _ := claimsFromValue(ctx, m.BoundClaims)
+	return c
+}
+
+// validDeployTTL accepts a duration from one minute to maxDeployTokenTTL.
+func validDeployTTL() validator.String {
+	return stringCheck{description: "Token TTL", check: func(s string) error {
+		d, err := parseDuration(s)
+		if err != nil {
+			return err
+		}
+		maxTTL, _ := time.ParseDuration(maxDeployTokenTTL)
+		if d < time.Minute || d > maxTTL {
+			return fmt.Errorf("%s is outside 1m to %s: a deploy token should live as long as one apply", naming.Describe(s), maxDeployTokenTTL)
+		}
+		return nil
+	}}
+}

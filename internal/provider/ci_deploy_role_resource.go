@@ -1,0 +1,253 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+
+	"github.com/vaultboot/terraform-provider-vaultboot/internal/naming"
+	"github.com/vaultboot/terraform-provider-vaultboot/internal/vaultclient"
+)
+
+var (
+	_ resource.ResourceWithConfigure   = &ciDeployRoleResource{}
+	_ resource.ResourceWithModifyPlan  = &ciDeployRoleResource{}
+	_ resource.ResourceWithImportState = &ciDeployRoleResource{}
+)
+
+var (
+	pathBoundClaims = path.Root("bound_claims")
+	pathTokenTTL    = path.Root("token_ttl")
+)
+
+// NewCIDeployRoleResource is vaultboot_ci_deploy_role (SPEC §4): the JWT
+// role "E-deploy-N" a tagged-commit pipeline logs in with, and its only
+// token policy "E-deploy-N", the provider policy.
+func NewCIDeployRoleResource() resource.Resource {
+	return &ciDeployRoleResource{}
+}
+
+type ciDeployRoleResource struct {
+	client *vaultclient.Client
+}
+
+func (r *ciDeployRoleResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_ci_deploy_role"
+}
+
+func (r *ciDeployRoleResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.client = clientFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+// ModifyPlan plans everything the apply writes, so the policy and the
+// enforced claims show in the plan, and a drifted policy shows as a
+// change: the policy is rendered now, with the binding mounts' accessors
+// read from Vault.
+func (r *ciDeployRoleResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() || r.client == nil {
+		return
+	}
+	var plan ciDeployRoleModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() || plan.Name.IsUnknown() || plan.JWTMount.IsUnknown() {
+		return
+	}
+	d, ok := r.deployRole(plan.Name.ValueString(), &resp.Diagnostics)
+	if !ok {
+		return
+	}
+	if plan.AllowBranches.ValueBool() {
+		resp.Diagnostics.AddAttributeWarning(path.Root("allow_branches"), "Deploy Role Accepts Branch Pipelines",
+			fmt.Sprintf("The role %s does not bind ref_type = \"tag\": a branch pipeline, which anyone who can push a branch may be able to start, can log in and apply the environment. Keep allow_branches = false for production.", d.RoleName()))
+	}
+	if !r.checkJWTMount(ctx, plan.JWTMount.ValueString(), false, &resp.Diagnostics) {
+		return
+	}
+	policy, _ := r.renderPolicy(ctx, d, &plan, &resp.Diagnostics)
+	plan.setPlanned(ctx, d, policy, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+}
+
+// renderPolicy renders the role's policy; "" with known = false while an
+// input is unknown.
+func (r *ciDeployRoleResource) renderPolicy(ctx context.Context, d naming.DeployRole, m *ciDeployRoleModel, diags *diag.Diagnostics) (policy string, ok bool) {
+	opts, known, ok := policyOptions(ctx, r.client, m.policyInputs(), diags)
+	if !known || !ok {
+		return "", ok
+	}
+	policy, err := d.Policy(opts)
+	if err != nil {
+		renderPolicyError(diags, "binding_auth_mounts", err)
+		return "", false
+	}
+	return policy, true
+}
+
+// checkJWTMount reports a JWT mount of the wrong type; a missing mount is
+// an error only at apply (it may be created in the same run).
+func (r *ciDeployRoleResource) checkJWTMount(ctx context.Context, mountPath string, mustExist bool, diags *diag.Diagnostics) bool {
+	mount, found, err := r.client.ReadAuthMount(ctx, mountPath)
+	switch {
+	case err != nil:
+		addVaultError(diags, "Unable to Read the JWT Auth Mount", err)
+		return false
+	case !found && mustExist:
+		diags.AddAttributeError(path.Root("jwt_mount"), "JWT Auth Mount Not Found",
+			fmt.Sprintf("No auth method is enabled at auth/%s (%s). Enable a jwt auth method there and configure it with the CI's issuer (jwks_url or jwt_validation_pubkeys, bound_issuer), or set jwt_mount.", mountPath, naming.AuthMountPath(mountPath)))
+		return false
+	case found && mount.Type != "jwt":
+		diags.AddAttributeError(path.Root("jwt_mount"), "Unsupported Auth Mount Type",
+			fmt.Sprintf("The auth mount %q (auth/%s) is of type %q; a deploy role needs a jwt auth mount that verifies the CI's ID tokens. Set jwt_mount to a jwt mount.", mountPath, mountPath, mount.Type))
+		return false
+	}
+	return true
+}
+
+func (r *ciDeployRoleResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan ciDeployRoleModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() || !checkEnvironment(ctx, r.client, &resp.Diagnostics) {
+		return
+	}
+	d, ok := r.deployRole(plan.Name.ValueString(), &resp.Diagnostics)
+	if !ok || !r.checkJWTMount(ctx, plan.JWTMount.ValueString(), true, &resp.Diagnostics) {
+		return
+	}
+	existing, err := readDeployRole(ctx, r.client, d, plan.JWTMount.ValueString())
+	if err != nil {
+		addVaultError(&resp.Diagnostics, "Unable to Read the Deploy Role", err)
+		return
+	}
+	if (existing.roleFound || existing.policyFound) && !existing.ours(d) && !plan.AdoptExisting.ValueBool() {
+		resp.Diagnostics.AddAttributeError(path.Root("name"), "Deploy Role Already Exists",
+			fmt.Sprintf("The role %s or the policy %s already exists and is not marked as managed by vaultboot (%s); import it (terraform import <address> %s) or set adopt_existing = true to take it over.", d.RolePath(plan.JWTMount.ValueString()), d.PolicyName(), d.Owner(), d.Name()))
+		return
+	}
+	r.write(ctx, d, &plan, &resp.Diagnostics)
+	if !resp.Diagnostics.HasError() {
+		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	}
+}
+
+// write writes the policy and the role, then reads them back into m.
+func (r *ciDeployRoleResource) write(ctx context.Context, d naming.DeployRole, m *ciDeployRoleModel, diags *diag.Diagnostics) {
+	policy := m.Policy.ValueString()
+	if m.Policy.IsUnknown() {
+		var ok bool
+		if policy, ok = r.renderPolicy(ctx, d, m, diags); !ok {
+			return
+		}
+	}
+	role := m.roleData(ctx, d, diags)
+	if diags.HasError() {
+		return
+	}
+	jwtMount := m.JWTMount.ValueString()
+	if summary, err := writeDeployRole(ctx, r.client, d, jwtMount, policy, role); err != nil {
+		addVaultError(diags, summary, err)
+		return
+	}
+	o, err := readDeployRole(ctx, r.client, d, jwtMount)
+	if err != nil || !o.roleFound {
+		if err == nil {
+			err = fmt.Errorf("the role %s was written but is gone on read-back; another process may be deleting it. Run apply again", d.RolePath(jwtMount))
+		}
+		addVaultError(diags, "Unable to Read the Deploy Role", err)
+		return
+	}
+	m.setFromVault(ctx, d, o.role, o.policy, diags)
+}
+
+func (r *ciDeployRoleResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state ciDeployRoleModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() || !checkEnvironment(ctx, r.client, &resp.Diagnostics) {
+		return
+	}
+	d, ok := r.deployRole(state.Name.ValueString(), &resp.Diagnostics)
+	if !ok {
+		return
+	}
+	o, err := readDeployRole(ctx, r.client, d, state.JWTMount.ValueString())
+	if err != nil {
+		addVaultError(&resp.Diagnostics, "Unable to Read the Deploy Role", err)
+		return
+	}
+	if !o.roleFound {
+		// The role is gone: plan recreates it. A policy left behind is
+		// marked as ours, so the create takes it back.
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	state.setFromVault(ctx, d, o.role, o.policy, &resp.Diagnostics)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+func (r *ciDeployRoleResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan ciDeployRoleModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() || !checkEnvironment(ctx, r.client, &resp.Diagnostics) {
+		return
+	}
+	d, ok := r.deployRole(plan.Name.ValueString(), &resp.Diagnostics)
+	if !ok || !r.checkJWTMount(ctx, plan.JWTMount.ValueString(), true, &resp.Diagnostics) {
+		return
+	}
+	r.write(ctx, d, &plan, &resp.Diagnostics)
+	if !resp.Diagnostics.HasError() {
+		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	}
+}
+
+func (r *ciDeployRoleResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state ciDeployRoleModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() || !checkEnvironment(ctx, r.client, &resp.Diagnostics) {
+		return
+	}
+	d, ok := r.deployRole(state.Name.ValueString(), &resp.Diagnostics)
+	if !ok {
+		return
+	}
+	if summary, err := deleteDeployRole(ctx, r.client, d, state.JWTMount.ValueString()); err != nil {
+		addVaultError(&resp.Diagnostics, summary, err)
+	}
+}
+
+// ImportState imports by name N (role on the default JWT mount) or by
+// "<jwt_mount>:N". Inputs Vault does not hold (the policy's CA sources and
+// binding mounts, allow_purge) come from the configuration on the next
+// apply, which rewrites the policy when they differ.
+func (r *ciDeployRoleResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	mount, name, found := strings.Cut(req.ID, ":")
+	if !found {
+		mount, name = naming.DefaultJWTMount, req.ID
+	}
+	if err := naming.ValidateMount(mount); err != nil {
+		resp.Diagnostics.AddError("Invalid Import ID", fmt.Sprintf("Import a deploy role by its name N or by <jwt_mount>:N: %s.", err))
+		return
+	}
+	if err := naming.ValidateName(name); err != nil {
+		resp.Diagnostics.AddError("Invalid Import ID", fmt.Sprintf("Import a deploy role by its name N (not the role name E-deploy-N) or by <jwt_mount>:N: %s.", err))
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), name)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("name"), name)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("jwt_mount"), mount)...)
+}
+
+func (r *ciDeployRoleResource) deployRole(name string, diags *diag.Diagnostics) (naming.DeployRole, bool) {
+	d, err := r.client.Env().DeployRole(name)
+	if err != nil {
+		diags.AddAttributeError(path.Root("name"), "Invalid Name", capitalize(err.Error())+".")
+		return d, false
+	}
+	return d, true
+}
