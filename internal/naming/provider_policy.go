@@ -164,10 +164,10 @@ func rolePaths(mount string) func(string) string {
 // not granted, and there is no delete).
 func (e Env) stampRules() []Rule {
 	r := []Rule{
-		{Path: e.StampDataPath(), Capabilities: []string{"create", "read", "update"},
-			Comment: "environment stamp: every resource reads it - vaultboot_environment writes it"},
-		{Path: e.StampMetadataPath(), Capabilities: []string{"create", "read", "update", "delete"},
-			Comment: "environment stamp markers - deleted on destroy"},
+		{Path: e.StampDataPath(), Capabilities: []string{"read", "update"},
+			Comment: "environment stamp: every resource reads it - vaultboot_environment writes it after its markers"},
+		{Path: e.StampMetadataPath(), Capabilities: []string{"create", "update", "delete"},
+			Comment: "environment stamp markers: written first - deleted on destroy"},
 	}
 	for _, p := range e.LegacyStampDataPaths() {
 		r = append(r, Rule{Path: p, Capabilities: []string{"read"},

@@ -116,8 +116,8 @@ func TestProviderPolicyAccess(t *testing.T) {
 	crud := []string{"create", "read", "update", "delete"}
 	want := map[string][]string{
 		// what the resources use
-		e.StampDataPath():                    {"create", "read", "update"},
-		e.StampMetadataPath():                crud,
+		e.StampDataPath():                    {"read", "update"}, // the markers are written first
+		e.StampMetadataPath():                {"create", "update", "delete"},
 		SecretsMountPath("secret"):           {"read", "update"},
 		SecretsMountPath(StampMount):         {"read", "update"},
 		"secret/data/_vaultboot/environment": {"read"},

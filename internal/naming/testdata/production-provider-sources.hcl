@@ -1,13 +1,13 @@
 # managed by vaultboot: production/_provider
 
-# environment stamp: every resource reads it - vaultboot_environment writes it
+# environment stamp: every resource reads it - vaultboot_environment writes it after its markers
 path "vaultboot/data/environment" {
-  capabilities = ["create", "read", "update"]
+  capabilities = ["read", "update"]
 }
 
-# environment stamp markers - deleted on destroy
+# environment stamp markers: written first - deleted on destroy
 path "vaultboot/metadata/environment" {
-  capabilities = ["create", "read", "update", "delete"]
+  capabilities = ["create", "update", "delete"]
 }
 
 # v1 environment stamp: the guard reads it so no stamp contradicts another
