@@ -1,0 +1,302 @@
+// Command bench is `make bench`: vaultboot against the official
+// hashicorp/terraform-provider-vault expressing the same conventions with
+// raw resources, and against Terraform's own floor (terraform_data of the
+// same shape), on the same machine, Vault and Terraform, in one run.
+//
+// For each N and each side, interleaved run by run so machine drift cancels
+// in the ratios: a fresh dev Vault, apply from empty, a no-op plan (full
+// refresh), plan -refresh=false, and (first run) a no-op plan through a
+// counting proxy for the Vault requests per app per refresh. The provider
+// processes' peak RSS and CPU are read from /proc. Results go to
+// bench/results as markdown and CSV, and optionally into the README.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// side is one configuration under test: a provider and a layout.
+type side struct {
+	Provider  Provider
+	BlockSize int  // 0: one for_each block per resource type
+	Baseline  bool // vaultboot from the -baseline binary (e.g. before a change)
+}
+
+func (s side) String() string {
+	name := map[Provider]string{Vaultboot: "vaultboot", Official: "official provider", Floor: "terraform_data floor"}[s.Provider]
+	if s.BlockSize > 0 {
+		name += fmt.Sprintf(" (blocks of %d)", s.BlockSize)
+	}
+	if s.Baseline {
+		name += " (baseline)"
+	}
+	return name
+}
+
+type options struct {
+	ns        []int
+	runs      int
+	splitAt   int // also run vaultboot and the floor split into blocks of this many apps (0: no)
+	repo      string
+	terraform string
+	vault     string
+	official  string
+	baseline  string
+	outDir    string
+	readme    string
+	keep      bool
+}
+
+func main() {
+	o, err := parseFlags()
+	if err == nil {
+		err = run(o)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+}
+
+func parseFlags() (options, error) {
+	var o options
+	ns := flag.String("n", envOr("BENCH_N", "50 200 500"), "app counts to run, space or comma separated (env BENCH_N)")
+	flag.IntVar(&o.runs, "runs", atoiOr(os.Getenv("BENCH_RUNS"), 3), "runs per N and side (env BENCH_RUNS)")
+	flag.IntVar(&o.splitAt, "split", atoiOr(os.Getenv("BENCH_SPLIT"), 0), "also run vaultboot and the floor with the apps split into resource blocks of this many (env BENCH_SPLIT)")
+	flag.StringVar(&o.terraform, "terraform", "terraform", "terraform binary")
+	flag.StringVar(&o.vault, "vault", "bin/vault", "vault binary (dev server)")
+	flag.StringVar(&o.official, "official", "", "the official provider's binary, terraform-provider-vault")
+	flag.StringVar(&o.baseline, "baseline", "", "also run this vaultboot binary (e.g. built before a change) as a side of its own")
+	flag.StringVar(&o.outDir, "out", "bench/results", "directory for the markdown and CSV results")
+	flag.StringVar(&o.readme, "readme", "", "README whose Performance section gets the table (empty: leave it)")
+	flag.BoolVar(&o.keep, "keep", false, "keep the working directory (configurations, state, logs)")
+	flag.Parse()
+	for _, f := range strings.FieldsFunc(*ns, func(r rune) bool { return r == ' ' || r == ',' }) {
+		n, err := strconv.Atoi(f)
+		if err != nil || n < 1 {
+			return o, fmt.Errorf("BENCH_N: %q is not a positive app count", f)
+		}
+		o.ns = append(o.ns, n)
+	}
+	if len(o.ns) == 0 || o.runs < 1 || o.official == "" {
+		return o, fmt.Errorf("need at least one N, one run and -official")
+	}
+	var err error
+	if o.repo, err = os.Getwd(); err != nil {
+		return o, err
+	}
+	for _, p := range []*string{&o.vault, &o.official, &o.outDir, &o.baseline} {
+		if *p == "" {
+			continue
+		}
+		if *p, err = filepath.Abs(*p); err != nil {
+			return o, err
+		}
+	}
+	o.terraform, err = exec.LookPath(o.terraform)
+	return o, err
+}
+
+func run(o options) error {
+	work, err := os.MkdirTemp("", "vaultboot-bench-*")
+	if err != nil {
+		return err
+	}
+	if o.keep {
+		say("working directory %s (kept)", work)
+	} else {
+		defer func() { _ = os.RemoveAll(work) }()
+	}
+	say("building the provider")
+	plugins := filepath.Join(work, "plugins")
+	build := exec.Command("go", "build", "-o", filepath.Join(plugins, "terraform-provider-vaultboot"), ".")
+	build.Dir, build.Stdout, build.Stderr = o.repo, os.Stdout, os.Stderr
+	if err := build.Run(); err != nil {
+		return fmt.Errorf("building vaultboot: %w", err)
+	}
+	rc := filepath.Join(work, "terraformrc")
+	if err := writeCLIConfig(rc, plugins, filepath.Dir(o.official)); err != nil {
+		return err
+	}
+	b := &bencher{o: o, work: work, env: terraformEnv(rc)}
+	m, err := describeMachine(o)
+	if err != nil {
+		return err
+	}
+	m.Sizes = map[Provider]int64{Vaultboot: fileSize(filepath.Join(plugins, "terraform-provider-vaultboot")), Official: fileSize(o.official)}
+	sides := []side{{Provider: Vaultboot}, {Provider: Official}, {Provider: Floor}}
+	if o.splitAt > 0 {
+		sides = append(sides, side{Provider: Vaultboot, BlockSize: o.splitAt}, side{Provider: Floor, BlockSize: o.splitAt})
+	}
+	if o.baseline != "" {
+		if b.baselineEnv, err = baselineEnv(work, o); err != nil {
+			return err
+		}
+		sides = append(sides, side{Provider: Vaultboot, Baseline: true})
+	}
+	var res results
+	for _, n := range o.ns {
+		for r := range o.runs {
+			for i := range sides {
+				// Rotate the order run by run: each side goes first as often.
+				s := sides[(i+r)%len(sides)]
+				say("N=%d run %d/%d: %s", n, r+1, o.runs, s)
+				m, err := b.measure(s, n, r+1, r == 0)
+				if err != nil {
+					return err
+				}
+				res.add(m)
+			}
+		}
+		if err := res.write(o.outDir, m, sides, false); err != nil { // partial results survive a later failure
+			return err
+		}
+	}
+	if err := res.write(o.outDir, m, sides, true); err != nil {
+		return err
+	}
+	if o.readme != "" {
+		return updateReadme(o.readme, res.markdown(m, sides))
+	}
+	return nil
+}
+
+// bencher runs one measurement at a time.
+type bencher struct {
+	o           options
+	work        string
+	env         []string
+	baselineEnv []string // env whose dev_overrides point at the -baseline binary
+}
+
+// measure applies side s for n apps against a fresh Vault and times the
+// three commands; with count it also counts a refresh's Vault requests.
+func (b *bencher) measure(s side, n, run int, count bool) (measurement, error) {
+	m := measurement{Side: s, N: n, Run: run}
+	env := b.env
+	if s.Baseline {
+		env = b.baselineEnv
+	}
+	var v *devVault
+	if s.Provider.needsVault() {
+		var err error
+		if v, err = startDevVault(b.o.vault); err != nil {
+			return m, fmt.Errorf("starting Vault: %w", err)
+		}
+		defer v.stop()
+		env = append(env, "VAULT_ADDR="+v.addr, "VAULT_TOKEN="+v.token)
+	}
+	dir := filepath.Join(b.work, fmt.Sprintf("n%d-%s-%d-%v-run%d", n, s.Provider, s.BlockSize, s.Baseline, run))
+	accessor := ""
+	if v != nil {
+		accessor = v.oidcAccessor
+	}
+	if err := writeConfig(dir, s.Provider, n, s.BlockSize, accessor); err != nil {
+		return m, err
+	}
+	flags := []string{"-input=false", "-no-color", "-compact-warnings"}
+	var err error
+	if m.Apply, err = runTerraform(b.o.terraform, dir, env, []int{0}, append([]string{"apply", "-auto-approve"}, flags...)...); err != nil {
+		return m, err
+	}
+	// -detailed-exitcode: 0 is an empty plan; 2 (changes) means the
+	// configuration does not converge, and its timings would be wrong.
+	plan := append([]string{"plan", "-detailed-exitcode"}, flags...)
+	if m.Plan, err = runTerraform(b.o.terraform, dir, env, []int{0}, plan...); err != nil {
+		return m, err
+	}
+	if m.PlanNoRefresh, err = runTerraform(b.o.terraform, dir, env, []int{0}, append(plan, "-refresh=false")...); err != nil {
+		return m, err
+	}
+	if count && v != nil {
+		m.Requests, err = countRefresh(b.o.terraform, dir, env, v, plan)
+	}
+	return m, err
+}
+
+// countRefresh runs one more no-op plan with Vault behind the counting
+// proxy (kept out of the timed runs) and returns its requests by kind.
+func countRefresh(tf, dir string, env []string, v *devVault, plan []string) (map[string]int, error) {
+	p, err := newCountingProxy(v.addr)
+	if err != nil {
+		return nil, err
+	}
+	defer p.close()
+	if _, err := runTerraform(tf, dir, append(env, "VAULT_ADDR="+p.addr), []int{0}, plan...); err != nil {
+		return nil, err
+	}
+	return p.take(), nil
+}
+
+// writeCLIConfig points both providers at local builds through
+// dev_overrides: nothing comes from the public registry.
+func writeCLIConfig(path, vaultbootDir, officialDir string) error {
+	return os.WriteFile(path, []byte(fmt.Sprintf(`provider_installation {
+  dev_overrides {
+    %q = %q
+    %q = %q
+  }
+}
+`, vaultbootAddr, vaultbootDir, officialAddr, officialDir)), 0o644)
+}
+
+// baselineEnv links the -baseline binary into a plugin directory of its
+// own and returns the environment whose CLI config points there.
+func baselineEnv(work string, o options) ([]string, error) {
+	dir := filepath.Join(work, "plugins-baseline")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	if err := os.Symlink(o.baseline, filepath.Join(dir, "terraform-provider-vaultboot")); err != nil {
+		return nil, err
+	}
+	rc := filepath.Join(work, "terraformrc-baseline")
+	return terraformEnv(rc), writeCLIConfig(rc, dir, filepath.Dir(o.official))
+}
+
+// terraformEnv is the caller's environment without anything that would
+// steer Terraform or the providers elsewhere, plus the bench's own.
+func terraformEnv(rc string) []string {
+	var env []string
+	for _, kv := range os.Environ() {
+		k, _, _ := strings.Cut(kv, "=")
+		if strings.HasPrefix(k, "TF_") || strings.HasPrefix(k, "VAULT_") || strings.HasPrefix(k, "VAULTBOOT_") {
+			continue
+		}
+		env = append(env, kv)
+	}
+	return append(env, "TF_CLI_CONFIG_FILE="+rc, "TF_IN_AUTOMATION=1", "CHECKPOINT_DISABLE=1", "VAULTBOOT_OWNER="+benchEnv)
+}
+
+func say(format string, args ...any) {
+	fmt.Printf("==> %s %s\n", time.Now().UTC().Format("15:04:05"), fmt.Sprintf(format, args...))
+}
+
+func envOr(k, def string) string {
+	if v := os.Getenv(k); v != "" {
+		return v
+	}
+	return def
+}
+
+func atoiOr(s string, def int) int {
+	if n, err := strconv.Atoi(s); err == nil {
+		return n
+	}
+	return def
+}
+
+func fileSize(path string) int64 {
+	st, err := os.Stat(path)
+	if err != nil {
+		return 0
+	}
+	return st.Size()
+}
