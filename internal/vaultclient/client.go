@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/http"
 	"net/url"
 	"strings"
 	"sync/atomic"
@@ -22,6 +23,13 @@ import (
 
 // DefaultRetryTimeout is the default total time spent retrying one request.
 const DefaultRetryTimeout = 2 * time.Minute
+
+// maxIdleConnsPerHost keeps a connection for every request in flight:
+// Terraform refreshes 10 resources at once and each reads its Vault objects
+// concurrently (an app: 4), so about 40 requests run together. Go's pooled
+// default (GOMAXPROCS+1) would close most connections after each burst and
+// pay a new TCP (and TLS) handshake per read.
+const maxIdleConnsPerHost = 64
 
 // Config is the resolved provider configuration: environment variables and
 // ~/.vault-token have already been applied by the provider.
@@ -97,6 +105,9 @@ func New(ctx context.Context, cfg Config) (*Client, error) {
 	ac := api.DefaultConfig()
 	ac.Address = cfg.Address
 	ac.MaxRetries = 0 // retries are ours, bounded by retry_timeout
+	if t, ok := ac.HttpClient.Transport.(*http.Transport); ok {
+		t.MaxIdleConnsPerHost = maxIdleConnsPerHost
+	}
 	err := ac.ConfigureTLS(&api.TLSConfig{
 		CACert:        cfg.CACertFile,
 		CACertBytes:   []byte(cfg.CACertPEM),
