@@ -49,6 +49,7 @@ type options struct {
 	vault     string
 	official  string
 	baseline  string
+	sides     map[string]bool // which of vaultboot, official, floor, split, baseline run
 	outDir    string
 	readme    string
 	keep      bool
@@ -76,6 +77,7 @@ func parseFlags() (options, error) {
 	flag.StringVar(&o.baseline, "baseline", "", "also run this vaultboot binary (e.g. built before a change) as a side of its own")
 	flag.StringVar(&o.outDir, "out", "bench/results", "directory for the markdown and CSV results")
 	flag.StringVar(&o.readme, "readme", "", "README whose Performance section gets the table (empty: leave it)")
+	only := flag.String("sides", envOr("BENCH_SIDES", "vaultboot,official,floor,split,baseline"), "which configurations run (split and baseline also need -split or -baseline) (env BENCH_SIDES)")
 	flag.BoolVar(&o.keep, "keep", false, "keep the working directory (configurations, state, logs)")
 	flag.Parse()
 	for _, f := range strings.FieldsFunc(*ns, func(r rune) bool { return r == ' ' || r == ',' }) {
@@ -84,6 +86,10 @@ func parseFlags() (options, error) {
 			return o, fmt.Errorf("BENCH_N: %q is not a positive app count", f)
 		}
 		o.ns = append(o.ns, n)
+	}
+	o.sides = map[string]bool{}
+	for _, f := range strings.Split(*only, ",") {
+		o.sides[strings.TrimSpace(f)] = true
 	}
 	if len(o.ns) == 0 || o.runs < 1 || o.official == "" {
 		return o, fmt.Errorf("need at least one N, one run and -official")
@@ -131,15 +137,23 @@ func run(o options) error {
 		return err
 	}
 	m.Sizes = map[Provider]int64{Vaultboot: fileSize(filepath.Join(plugins, "terraform-provider-vaultboot")), Official: fileSize(o.official)}
-	sides := []side{{Provider: Vaultboot}, {Provider: Official}, {Provider: Floor}}
-	if o.splitAt > 0 {
+	var sides []side
+	for _, p := range []Provider{Vaultboot, Official, Floor} {
+		if o.sides[string(p)] {
+			sides = append(sides, side{Provider: p})
+		}
+	}
+	if o.splitAt > 0 && o.sides["split"] {
 		sides = append(sides, side{Provider: Vaultboot, BlockSize: o.splitAt}, side{Provider: Floor, BlockSize: o.splitAt})
 	}
-	if o.baseline != "" {
+	if o.baseline != "" && o.sides["baseline"] {
 		if b.baselineEnv, err = baselineEnv(work, o); err != nil {
 			return err
 		}
 		sides = append(sides, side{Provider: Vaultboot, Baseline: true})
+	}
+	if len(sides) == 0 {
+		return fmt.Errorf("BENCH_SIDES selects no configuration")
 	}
 	var res results
 	for _, n := range o.ns {
@@ -202,17 +216,21 @@ func (b *bencher) measure(s side, n, run int, count bool) (measurement, error) {
 		return m, err
 	}
 	flags := []string{"-input=false", "-no-color", "-compact-warnings"}
+	vaultPID := 0
+	if v != nil {
+		vaultPID = v.cmd.Process.Pid
+	}
 	var err error
-	if m.Apply, err = runTerraform(b.o.terraform, dir, env, []int{0}, append([]string{"apply", "-auto-approve"}, flags...)...); err != nil {
+	if m.Apply, err = runTerraform(b.o.terraform, dir, env, vaultPID, []int{0}, append([]string{"apply", "-auto-approve"}, flags...)...); err != nil {
 		return m, err
 	}
 	// -detailed-exitcode: 0 is an empty plan; 2 (changes) means the
 	// configuration does not converge, and its timings would be wrong.
 	plan := append([]string{"plan", "-detailed-exitcode"}, flags...)
-	if m.Plan, err = runTerraform(b.o.terraform, dir, env, []int{0}, plan...); err != nil {
+	if m.Plan, err = runTerraform(b.o.terraform, dir, env, vaultPID, []int{0}, plan...); err != nil {
 		return m, err
 	}
-	if m.PlanNoRefresh, err = runTerraform(b.o.terraform, dir, env, []int{0}, append(plan, "-refresh=false")...); err != nil {
+	if m.PlanNoRefresh, err = runTerraform(b.o.terraform, dir, env, vaultPID, []int{0}, append(plan, "-refresh=false")...); err != nil {
 		return m, err
 	}
 	if count && v != nil {
@@ -229,7 +247,7 @@ func countRefresh(tf, dir string, env []string, v *devVault, plan []string) (map
 		return nil, err
 	}
 	defer p.close()
-	if _, err := runTerraform(tf, dir, append(env, "VAULT_ADDR="+p.addr), []int{0}, plan...); err != nil {
+	if _, err := runTerraform(tf, dir, append(env, "VAULT_ADDR="+p.addr), 0, []int{0}, plan...); err != nil {
 		return nil, err
 	}
 	return p.take(), nil
@@ -267,7 +285,8 @@ func terraformEnv(rc string) []string {
 	var env []string
 	for _, kv := range os.Environ() {
 		k, _, _ := strings.Cut(kv, "=")
-		if strings.HasPrefix(k, "TF_") || strings.HasPrefix(k, "VAULT_") || strings.HasPrefix(k, "VAULTBOOT_") {
+		// VAULTBOOT_PPROF_DIR steers the profiling build (-tags benchpprof).
+		if strings.HasPrefix(k, "TF_") || strings.HasPrefix(k, "VAULT_") || (strings.HasPrefix(k, "VAULTBOOT_") && k != "VAULTBOOT_PPROF_DIR") {
 			continue
 		}
 		env = append(env, kv)

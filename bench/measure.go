@@ -19,6 +19,10 @@ type sample struct {
 	PeakRSSMiB float64
 	// ProviderCPU is the CPU time (user+system) of those processes.
 	ProviderCPU float64
+	// CPU is the CPU time of terraform with everything it started, plus
+	// Vault's during the command: on a shared machine it varies far less
+	// than wall time.
+	CPU float64
 }
 
 // clockTicks is the unit of utime/stime in /proc/PID/stat (USER_HZ, 100 on
@@ -26,12 +30,14 @@ type sample struct {
 const clockTicks = 100
 
 // runTerraform runs terraform args in dir with env, timing it and watching
-// the provider processes it starts. wantExit lists acceptable exit codes.
-func runTerraform(tf, dir string, env []string, wantExit []int, args ...string) (sample, error) {
+// the provider processes it starts; vaultPID (0: none) is the Vault server
+// whose CPU time counts too. wantExit lists acceptable exit codes.
+func runTerraform(tf, dir string, env []string, vaultPID int, wantExit []int, args ...string) (sample, error) {
 	cmd := exec.Command(tf, append([]string{"-chdir=" + dir}, args...)...)
 	cmd.Env = env
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
+	vaultBefore := cpuTicks(vaultPID)
 	start := time.Now()
 	if err := cmd.Start(); err != nil {
 		return sample{}, err
@@ -48,7 +54,12 @@ func runTerraform(tf, dir string, env []string, wantExit []int, args ...string) 
 		_ = os.WriteFile(filepath.Join(dir, "failed.log"), out.Bytes(), 0o644)
 		return sample{}, fmt.Errorf("terraform %s in %s exited %d (%v):\n%s", strings.Join(args, " "), dir, code, err, lastLines(out.String(), 30))
 	}
-	s := sample{Seconds: elapsed.Seconds()}
+	// The rusage of terraform includes the providers it waited for.
+	ps := cmd.ProcessState
+	s := sample{Seconds: elapsed.Seconds(), CPU: (ps.UserTime() + ps.SystemTime()).Seconds()}
+	if vaultPID > 0 {
+		s.CPU += float64(cpuTicks(vaultPID)-vaultBefore) / clockTicks
+	}
 	for _, u := range procs {
 		s.PeakRSSMiB = max(s.PeakRSSMiB, float64(u.hwmKiB)/1024)
 		s.ProviderCPU += float64(u.ticks) / clockTicks
