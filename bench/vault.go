@@ -73,7 +73,11 @@ func startDevVaultOnce(bin string) (*devVault, error) {
 		v.stop()
 		return nil, fmt.Errorf("%w\n%s", err, lastLines(string(tail), 10))
 	}
-	return v, v.setup()
+	if err := v.setup(); err != nil {
+		v.stop()
+		return nil, err
+	}
+	return v, nil
 }
 
 func (v *devVault) waitReady() error {
