@@ -175,10 +175,15 @@ func (e Env) stampRules() []Rule {
 	}
 	for _, m := range []string{StampMount, e.conv.KVMount} {
 		r = append(r, Rule{Path: SecretsMountPath(m), Capabilities: []string{"read", "update"},
-			Comment: "vaultboot_environment: read the mount - enable it when absent"})
+			Comment: "vaultboot_environment: read the mount - enable it when absent - a KV mount and nothing else",
+			Allowed: kvMountParams})
 	}
 	return r
 }
+
+// kvMountParams are what enabling a KV mount sends: no other engine type
+// (a plugin, a PKI), no config, no seal wrap, no local mount.
+var kvMountParams = []Param{{Name: "type", Values: []string{"kv"}}, {Name: "description"}, {Name: "options"}}
 
 // appRules: an app's KV metadata (never its data), its two policies and
 // its Kubernetes role. "+" is one path segment: the provider manages the

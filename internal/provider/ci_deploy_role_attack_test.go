@@ -202,6 +202,12 @@ var attacks = []attack{
 	{"A31", "attach an OIDC alias to an internal group (break-glass)", false, func(w *atkWorld, c *api.Client) error {
 		return atkWrite(c, naming.IdentityGroupAliasPath(), map[string]any{"name": "idp-attackers", "mount_accessor": w.oidcAcc, "canonical_id": w.breakGlassID})
 	}},
+	{"A32", "enable another engine, or a KV mount with config, where the stamp mount belongs (absent yet)", false, func(w *atkWorld, c *api.Client) error {
+		if err := atkWrite(c, naming.SecretsMountPath(naming.StampMount), map[string]any{"type": "pki"}); !isForbidden(err) {
+			return err
+		}
+		return atkWrite(c, naming.SecretsMountPath(naming.StampMount), map[string]any{"type": "kv", "config": map[string]any{"listing_visibility": "unauth"}})
+	}},
 	{"R1", "write E-x-read with any rules and bind it to a Kubernetes role for a service account the attacker controls", true, func(w *atkWorld, c *api.Client) error {
 		if err := atkWrite(c, naming.PolicyPath("production-evil-read"), map[string]any{"policy": w.evilPolicyHCL}); err != nil {
 			return err

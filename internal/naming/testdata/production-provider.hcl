@@ -15,14 +15,24 @@ path "secret/data/_vaultboot/environment" {
   capabilities = ["read"]
 }
 
-# vaultboot_environment: read the mount - enable it when absent
+# vaultboot_environment: read the mount - enable it when absent - a KV mount and nothing else
 path "sys/mounts/vaultboot" {
   capabilities = ["read", "update"]
+  allowed_parameters = {
+    "type" = ["kv"]
+    "description" = []
+    "options" = []
+  }
 }
 
-# vaultboot_environment: read the mount - enable it when absent
+# vaultboot_environment: read the mount - enable it when absent - a KV mount and nothing else
 path "sys/mounts/secret" {
   capabilities = ["read", "update"]
+  allowed_parameters = {
+    "type" = ["kv"]
+    "description" = []
+    "options" = []
+  }
 }
 
 # app secrets: metadata only - no read of secret values - no delete so no history is erased
