@@ -50,6 +50,10 @@ locals {
   # requests exactly this (a test keeps them in step).
   ci_audience = "https://vault.example.internal"
 
+  # The PKI mounts the environment projects' CA sync policies read: the
+  # deploy roles' policy grants reading exactly these.
+  pki_mounts = ["pki"]
+
   # Claims each environment's deploy roles require on top of ref_type = "tag",
   # which the resource always adds. Production also requires the CI job to
   # run in the protected "production" environment, whose approval rules
@@ -93,6 +97,7 @@ resource "vaultboot_ci_deploy_role" "gitlab" {
   name            = "gitlab"
   bound_audiences = [local.ci_audience]
   bound_claims    = local.gitlab_claims[var.environment]
+  pki_mounts      = local.pki_mounts
 
   depends_on = [vaultboot_environment.this]
 }
@@ -102,6 +107,7 @@ resource "vaultboot_ci_deploy_role" "github" {
   name            = "github"
   bound_audiences = [local.ci_audience]
   bound_claims    = local.github_claims[var.environment]
+  pki_mounts      = local.pki_mounts
 
   depends_on = [vaultboot_environment.this]
 }
@@ -118,6 +124,7 @@ resource "vaultboot_ci_deploy_role" "gitlab_mr" {
   bound_audiences = [local.ci_audience]
   bound_claims    = { project_path = [var.gitlab_project_path] }
   allow_branches  = true
+  pki_mounts      = local.pki_mounts
 
   depends_on = [vaultboot_environment.this]
 }
@@ -129,6 +136,7 @@ resource "vaultboot_ci_deploy_role" "github_pr" {
   bound_audiences = [local.ci_audience]
   bound_claims    = { repository = [var.github_repository] }
   allow_branches  = true
+  pki_mounts      = local.pki_mounts
 
   depends_on = [vaultboot_environment.this]
 }
