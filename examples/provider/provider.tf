@@ -15,7 +15,7 @@ provider "vaultboot" {
 
   # In CI, log in with the pipeline's ID token instead of a token.
   auth_login_jwt {
-    role = "terraform-production"
+    role = "production-deploy-gitlab" # vaultboot_ci_deploy_role "gitlab": E-deploy-N
     jwt  = var.ci_id_token
   }
 
