@@ -233,3 +233,62 @@ func TestProviderPolicyRejects(t *testing.T) {
 		}
 	}
 }
+
+func TestDeployBoundClaims(t *testing.T) {
+	got, err := DeployBoundClaims(map[string][]string{"project_path": {"a/b"}, "ref_protected": {"true"}}, false)
+	if err != nil || !slices.Equal(got["ref_type"], []string{"tag"}) || len(got) != 3 {
+		t.Errorf("tag pipelines: %v, %v", got, err)
+	}
+	got, err = DeployBoundClaims(map[string][]string{"repository": {"o/r"}}, true)
+	if err != nil || got["ref_type"] != nil {
+		t.Errorf("allow_branches binds no ref_type: %v, %v", got, err)
+	}
+	got, err = DeployBoundClaims(map[string][]string{"repository": {"o/r"}, "ref_type": {"tag"}}, false)
+	if err != nil || !slices.Equal(got["ref_type"], []string{"tag"}) {
+		t.Errorf("an explicit tag binding: %v, %v", got, err)
+	}
+	bad := []struct {
+		claims        map[string][]string
+		allowBranches bool
+		want          string
+	}{
+		{map[string][]string{"ref_type": {"tag"}, "ref_protected": {"true"}, "ref": {"v1"}}, false, "must name the project"},
+		{map[string][]string{"project_path": {"a/b"}, "ref_type": {"branch"}}, false, "unless allow_branches"},
+		{map[string][]string{"project_path": {"a/b"}, "ref_type": {"tag", "branch"}}, false, "unless allow_branches"},
+		{map[string][]string{"project_path": {}}, false, "has no values"},
+		{map[string][]string{"project_path": {"a/b "}}, false, "whitespace"},
+		{map[string][]string{"project path": {"a/b"}}, false, "not a valid claim name"},
+	}
+	for _, c := range bad {
+		if _, err := DeployBoundClaims(c.claims, c.allowBranches); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%v: error %v, want %q", c.claims, err, c.want)
+		}
+	}
+}
+
+// Every case variant of "deploy" (64) falls under one of the denies, and
+// no lowercase name does.
+func TestDeployCaseVariantsCoverEveryVariant(t *testing.T) {
+	e := testEnv(t)
+	rules, err := e.ProviderPolicyRules(ProviderPolicyOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for mask := 0; mask < 64; mask++ {
+		b := []byte("deploy")
+		for i := range b {
+			if mask&(1<<i) != 0 {
+				b[i] -= 'a' - 'A'
+			}
+		}
+		p := PolicyPath("production-" + string(b) + "-main")
+		if got := effective(rules, p); !slices.Equal(got, []string{"deny"}) {
+			t.Errorf("%s: %v, want deny", p, got)
+		}
+	}
+	for _, name := range []string{"production-payments-read", "production-ca-sync-x", "production-d-read", "production-deployment-read"} {
+		if got := effective(rules, PolicyPath(name)); slices.Equal(got, []string{"deny"}) {
+			t.Errorf("%s is denied", name)
+		}
+	}
+}

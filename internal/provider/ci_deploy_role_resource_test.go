@@ -287,3 +287,48 @@ resource "vaultboot_ci_deploy_role" "test" {
 		},
 	})
 }
+
+// TestAccCIDeployRole_allowBranches: a role for merge-request plans binds
+// no ref_type, so a branch pipeline logs in; import infers allow_branches
+// from the role.
+func TestAccCIDeployRole_allowBranches(t *testing.T) {
+	v := testharness.Shared(t)
+	const mount = "deploybranches"
+	signer := testharness.NewJWTSigner(t)
+	v.ConfigureJWTAuth(t, mount, signer)
+	d := deployNames(t, "mr")
+	cfg := testAccConfig(t, fmt.Sprintf(`
+resource "vaultboot_ci_deploy_role" "test" {
+  name            = "mr"
+  jwt_mount       = %q
+  bound_audiences = [%q]
+  bound_claims    = { project_path = [%q] }
+  allow_branches  = true
+}
+`, mount, deployAud, deployProject))
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: cfg,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(deployAddr, tfjsonpath.New("effective_bound_claims"), knownvalue.MapExact(map[string]knownvalue.Check{
+						"project_path": knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact(deployProject)}),
+					})),
+				},
+				Check: func(*terraform.State) error {
+					s, err := v.LoginJWT(mount, d.RoleName(), signer.Sign(t, gitlabClaims(deployProject, "branch", "feature-x", false)))
+					if err != nil {
+						return fmt.Errorf("branch pipeline refused by a role with allow_branches: %w", err)
+					}
+					if !slices.Equal(s.Auth.Policies, []string{d.PolicyName()}) {
+						return fmt.Errorf("branch login policies %v", s.Auth.Policies)
+					}
+					return nil
+				},
+			},
+			{Config: cfg, PlanOnly: true},
+			{ResourceName: deployAddr, ImportState: true, ImportStateId: mount + ":mr", ImportStateVerify: true},
+		},
+	})
+}

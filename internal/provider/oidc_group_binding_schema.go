@@ -174,7 +174,8 @@ func loginRoleBlock() schema.SingleNestedBlock {
 				Validators:          []validator.String{validDuration()},
 			},
 			"token_policies": schema.ListAttribute{
-				MarkdownDescription: "Policies attached to the token itself, besides the binding's `policies` (which come through the identity group). Usually none, the default.",
+				MarkdownDescription: "Policies attached to the token itself, besides the binding's `policies` (which come through the identity group). Usually none, the default. " +
+					"The provider policy (`data.vaultboot_provider_policy`) refuses login roles with token policies of their own, so a token holding only it cannot apply a non-empty list: grant through `policies` instead, or apply such a role with an administrator's token.",
 				ElementType:         types.StringType,
 				Optional:            true,
 				Computed:            true,
