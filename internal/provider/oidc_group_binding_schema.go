@@ -176,11 +176,11 @@ func loginRoleBlock() schema.SingleNestedBlock {
 			"token_policies": schema.ListAttribute{
 				MarkdownDescription: "Policies attached to the token itself, besides the binding's `policies` (which come through the identity group). Usually none, the default. " +
 					"The provider policy (`data.vaultboot_provider_policy`) refuses login roles with token policies of their own, so a token holding only it cannot apply a non-empty list: grant through `policies` instead, or apply such a role with an administrator's token.",
-				ElementType:         types.StringType,
-				Optional:            true,
-				Computed:            true,
-				Default:             emptyStringList(),
-				Validators:          []validator.List{listvalidator.UniqueValues(), listvalidator.ValueStringsAre(validPolicyName())},
+				ElementType: types.StringType,
+				Optional:    true,
+				Computed:    true,
+				Default:     emptyStringList(),
+				Validators:  []validator.List{listvalidator.UniqueValues(), listvalidator.ValueStringsAre(validPolicyName())},
 			},
 			"role_name": schema.StringAttribute{
 				MarkdownDescription: "The role's name, `E-N`: what members pass as `role` when they log in.",
