@@ -208,6 +208,12 @@ var attacks = []attack{
 		}
 		return atkWrite(c, naming.SecretsMountPath(naming.StampMount), map[string]any{"type": "kv", "config": map[string]any{"listing_visibility": "unauth"}})
 	}},
+	{"A33", "rewrite its own policy through a space-padded name (Vault trims policy names)", false, func(w *atkWorld, c *api.Client) error {
+		if err := atkWrite(c, naming.PolicyPath(w.deploy.PolicyName())+" ", map[string]any{"policy": w.evilPolicyHCL}); !isForbidden(err) {
+			return err
+		}
+		return atkWrite(c, "sys/policies/acl/ "+w.deploy.PolicyName(), map[string]any{"policy": w.evilPolicyHCL})
+	}},
 	{"R1", "write E-x-read with any rules and bind it to a Kubernetes role for a service account the attacker controls", true, func(w *atkWorld, c *api.Client) error {
 		if err := atkWrite(c, naming.PolicyPath("production-evil-read"), map[string]any{"policy": w.evilPolicyHCL}); err != nil {
 			return err
