@@ -18,7 +18,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -72,19 +71,15 @@ func buildRelease(t *testing.T, version string) release {
 	return rel
 }
 
-// gnupgHome is an empty GnuPG home whose agent is stopped when the test ends.
-// It lives in a short /tmp path: gpg-agent's socket path has a length limit.
+// gnupgHome is an empty GnuPG home whose agent is stopped when the test
+// ends (before the directory is removed: cleanups run last-in first-out).
 func gnupgHome(t *testing.T) string {
 	t.Helper()
-	home, err := os.MkdirTemp("", "vb-gpg")
-	if err != nil {
-		t.Fatal(err)
-	}
+	home := t.TempDir()
 	t.Cleanup(func() {
 		kill := exec.Command("gpgconf", "--kill", "all")
 		kill.Env = append(os.Environ(), "GNUPGHOME="+home)
 		_ = kill.Run()
-		_ = os.RemoveAll(home)
 	})
 	return home
 }
@@ -126,28 +121,18 @@ func otherKey(t *testing.T) []byte {
 }
 
 // registryServer serves a static registry tree over HTTPS on loopback with a
-// certificate for localhost from a CA made for the test, and counts requests.
+// certificate for localhost from a CA made for the test.
 type registryServer struct {
 	*httptest.Server
 	Host   string // localhost:PORT, the source address's host
 	CAFile string // the test CA, for Terraform's SSL_CERT_FILE
-
-	mu       sync.Mutex
-	requests []string
 }
 
 func serveRegistry(t *testing.T, root string) *registryServer {
 	t.Helper()
 	caCert, caKey := newCA(t)
 	leaf := newLeaf(t, caCert, caKey)
-	s := &registryServer{}
-	files := http.FileServer(http.Dir(root))
-	s.Server = httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.mu.Lock()
-		s.requests = append(s.requests, r.URL.Path)
-		s.mu.Unlock()
-		files.ServeHTTP(w, r)
-	}))
+	s := &registryServer{Server: httptest.NewUnstartedServer(http.FileServer(http.Dir(root)))}
 	s.TLS = &tls.Config{Certificates: []tls.Certificate{leaf}, MinVersion: tls.VersionTLS12}
 	s.StartTLS()
 	t.Cleanup(s.Close)
@@ -157,13 +142,6 @@ func serveRegistry(t *testing.T, root string) *registryServer {
 		t.Fatal(err)
 	}
 	return s
-}
-
-// Requests returns the paths served so far.
-func (s *registryServer) Requests() []string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]string(nil), s.requests...)
 }
 
 func portOf(t *testing.T, addr net.Addr) string {

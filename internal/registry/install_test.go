@@ -6,8 +6,10 @@ import (
 	"crypto/sha256"
 	"debug/buildinfo"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -169,7 +171,7 @@ func TestAccInstall_privateRegistry(t *testing.T) {
 			if err == nil || !r.wantErr.MatchString(out) {
 				t.Fatalf("terraform init: err = %v, want a refusal matching %s:\n%s", err, r.wantErr, out)
 			}
-			if _, err := os.Stat(filepath.Join(w.dir, ".terraform", "providers", srv.Host, r.namespace)); !os.IsNotExist(err) {
+			if _, err := os.Stat(filepath.Join(w.dir, ".terraform", "providers", srv.Host, r.namespace)); !errors.Is(err, fs.ErrNotExist) {
 				t.Errorf("a refused package was installed anyway (stat: %v)", err)
 			}
 		})
@@ -357,8 +359,8 @@ func unlistZip(t *testing.T, rel release, dir, name string) {
 	gpg(t, rel.gnupgHome, "--local-user", rel.fingerprint, "--output", sums+".sig", "--detach-sign", sums)
 }
 
-// replaceInTree replaces old with new in every file under dir.
-func replaceInTree(t *testing.T, dir, old, new string) {
+// replaceInTree replaces from with to in every file under dir.
+func replaceInTree(t *testing.T, dir, from, to string) {
 	t.Helper()
 	err := filepath.Walk(dir, func(p string, info os.FileInfo, err error) error {
 		if err != nil || info.IsDir() {
@@ -368,7 +370,7 @@ func replaceInTree(t *testing.T, dir, old, new string) {
 		if err != nil {
 			return err
 		}
-		return os.WriteFile(p, bytes.ReplaceAll(raw, []byte(old), []byte(new)), 0o644)
+		return os.WriteFile(p, bytes.ReplaceAll(raw, []byte(from), []byte(to)), 0o644)
 	})
 	if err != nil {
 		t.Fatal(err)
