@@ -108,3 +108,33 @@ func FuzzAppPolicies(f *testing.F) {
 		}
 	})
 }
+
+// FuzzJoin proves that the path builder itself, whatever its callers
+// validated, never yields a glob, a traversal, an empty segment or a
+// character outside the naming rules: it refuses, or every segment of the
+// result is one literal segment of its input, in order.
+func FuzzJoin(f *testing.F) {
+	for _, s := range []string{"production/payments", "*", "+", "..", "a/../b", "", "a//b", "/a", "p\u0430yments", "a b", "x%2F", ".x", "_vaultboot"} {
+		f.Add("secret", s)
+	}
+	f.Fuzz(func(t *testing.T, a, b string) {
+		p, err := CheckedJoin(a, b)
+		if err != nil {
+			return
+		}
+		want := append(strings.Split(a, "/"), strings.Split(b, "/")...)
+		if p != strings.Join(want, "/") {
+			t.Fatalf("Join(%q, %q) = %q: segments changed", a, b, p)
+		}
+		for _, s := range strings.Split(p, "/") {
+			if s == "" || s == "." || strings.Contains(s, "..") || strings.ContainsAny(s, "*+ ?#%\"\\") || s[0] == '-' || s[0] == '.' {
+				t.Fatalf("Join(%q, %q) = %q has segment %q", a, b, p, s)
+			}
+			for _, r := range s {
+				if r > 0x7e || r < 0x21 {
+					t.Fatalf("Join(%q, %q) = %q has a non-printable or non-ASCII byte", a, b, p)
+				}
+			}
+		}
+	})
+}

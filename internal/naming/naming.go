@@ -6,9 +6,9 @@ package naming
 
 import (
 	"fmt"
-	"net/url"
 	"regexp"
 	"strings"
+	"unicode/utf8"
 )
 
 // Markers written on every object vaultboot creates where Vault allows it
@@ -101,40 +101,75 @@ func ValidateLogicalPath(p string) error {
 }
 
 // Describe renders a user input for an error message: quoted, with control
-// characters escaped, and shortened so a huge input cannot flood a diagnostic.
+// and non-ASCII characters escaped (a Cyrillic "\u0430" must not pass for
+// an "a"), and shortened so a huge input cannot flood a diagnostic.
 func Describe(s string) string {
 	if s == "" {
 		return "an empty value"
 	}
 	const maxLen = 64
 	if len(s) > maxLen {
-		return fmt.Sprintf("%q... (%d characters)", s[:maxLen], len(s))
+		cut := maxLen
+		for cut > 0 && !utf8.RuneStart(s[cut]) {
+			cut--
+		}
+		return fmt.Sprintf("%+q (the first %d of %d bytes)", s[:cut], cut, len(s))
 	}
-	return fmt.Sprintf("%q", s)
+	return fmt.Sprintf("%+q", s)
 }
 
 func quoteAll(ss []string) []string {
 	out := make([]string, len(ss))
 	for i, s := range ss {
-		out[i] = fmt.Sprintf("%q", s)
+		out[i] = fmt.Sprintf("%+q", s)
 	}
 	return out
 }
 
-// Join builds a Vault API path from validated parts. It is the one escaping
-// function for paths: each '/'-separated segment is URL-path-escaped, so even
-// an input that slipped past validation stays inside its own segment.
+// segmentRE is the alphabet of every Vault path segment vaultboot builds:
+// the union of the naming rules (names, environments, mounts, KV paths,
+// policy names, "_vaultboot", identity ids). It has no glob ('*', '+'), no
+// separator and no space, so a segment is always exactly one literal segment.
+var segmentRE = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_.-]*$`)
+
+// InvalidPathError is Join's refusal: a part would leave its own segment or
+// become a policy glob.
+type InvalidPathError struct{ Parts []string }
+
+func (e *InvalidPathError) Error() string {
+	return fmt.Sprintf("refusing to build a Vault path from %s: every segment must be 1 or more of A-Z, a-z, 0-9, '_', '.' and '-', not start with '.' or '-', and contain no '..' (this is a bug in vaultboot's input validation; please report it)", strings.Join(quoteAll(e.Parts), ", "))
+}
+
+// Join builds a Vault API path, or a path inside a policy document, from
+// parts that may themselves hold '/'-separated segments. It is the one path
+// builder, and it does not trust its callers' validation: an empty segment,
+// '.', '..', a glob character ('*', '+') or any character outside the naming
+// rules panics with an *InvalidPathError instead of producing a path that
+// reaches another object or widens a policy. Every input reaching it is
+// validated at plan time, so a panic means a validator is missing.
 func Join(parts ...string) string {
+	p, err := CheckedJoin(parts...)
+	if err != nil {
+		panic(err)
+	}
+	return p
+}
+
+// CheckedJoin is Join returning the refusal as an error.
+func CheckedJoin(parts ...string) (string, error) {
 	var segs []string
 	for _, p := range parts {
 		for _, s := range strings.Split(p, "/") {
-			if s == "" {
-				continue
+			if !segmentRE.MatchString(s) || strings.Contains(s, "..") {
+				return "", &InvalidPathError{Parts: parts}
 			}
-			segs = append(segs, url.PathEscape(s))
+			segs = append(segs, s)
 		}
 	}
-	return strings.Join(segs, "/")
+	if len(segs) == 0 {
+		return "", &InvalidPathError{Parts: parts}
+	}
+	return strings.Join(segs, "/"), nil
 }
 
 // Conventions are the mount names of SPEC §3's conventions block.

@@ -209,21 +209,65 @@ func TestPolicyOwner(t *testing.T) {
 
 func TestAgentAnnotations(t *testing.T) {
 	a, _ := testEnv(t).App("payments")
-	ann := a.AgentAnnotations()
-	if ann["vault.hashicorp.com/role"] != "production-payments" ||
-		ann["vault.hashicorp.com/agent-inject-secret-app.env"] != "secret/data/production/payments" ||
-		!strings.Contains(ann["vault.hashicorp.com/agent-inject-template-app.env"], `secret "secret/data/production/payments"`) {
-		t.Errorf("annotations: %v", ann)
+	for _, tc := range []struct{ format, file, line string }{
+		{FormatShell, "app.env", `export {{ $k }}='`},
+		{FormatDotenv, "app.env", `{{ $k }}="`},
+		{FormatJSON, "app.json", `toJSON`},
+	} {
+		ann := a.AgentAnnotations(tc.format, nil)
+		tmpl := ann["vault.hashicorp.com/agent-inject-template-"+tc.file]
+		if len(ann) != 4 || ann["vault.hashicorp.com/role"] != "production-payments" ||
+			ann["vault.hashicorp.com/agent-inject-secret-"+tc.file] != "secret/data/production/payments" ||
+			!strings.Contains(tmpl, `secret "secret/data/production/payments"`) || !strings.Contains(tmpl, tc.line) {
+			t.Errorf("%s annotations: %v", tc.format, ann)
+		}
+	}
+	ann := a.AgentAnnotations(FormatShell, &InjectorTLS{SecretName: "vault-ca", Key: "ca.crt"})
+	if ann["vault.hashicorp.com/tls-secret"] != "vault-ca" || ann["vault.hashicorp.com/ca-cert"] != "/vault/tls/ca.crt" {
+		t.Errorf("TLS annotations: %v", ann)
+	}
+	if ValidateAgentFormat("yaml") == nil || ValidateAgentFormat(FormatDotenv) != nil {
+		t.Error("ValidateAgentFormat")
 	}
 }
 
-func TestJoinEscapes(t *testing.T) {
-	if got := Join("sys/policies/acl", "a b/../c"); got != "sys/policies/acl/a%20b/../c" {
-		// ".." is a valid segment for url.PathEscape; validation rejects it before.
-		t.Logf("Join = %q", got)
-	}
-	if got := Join("secret", "data", `x"y?z#`); got != "secret/data/x%22y%3Fz%23" {
+func TestJoin(t *testing.T) {
+	if got := Join("sys/policies/acl", "production-payments-read"); got != "sys/policies/acl/production-payments-read" {
 		t.Errorf("Join = %q", got)
+	}
+	if got := Join("secret", "data", "_vaultboot/production/ca-sync/internal"); got != "secret/data/_vaultboot/production/ca-sync/internal" {
+		t.Errorf("Join = %q", got)
+	}
+	for _, bad := range [][]string{
+		{"secret", "data", "*"}, {"secret", "data", "production/+/x"}, {"sys/policies/acl", "a/../sys"},
+		{"secret", "data", ".."}, {"secret", "data", "."}, {"secret", "", "x"}, {"secret//data"}, {"/secret"},
+		{"secret/"}, {"secret", "a b"}, {"secret", "pаyments"}, {"secret", `x"y`}, {"secret", "x?y"},
+		{"secret", "x#y"}, {"secret", "x%2Fy"}, {"secret", "-x"}, {"secret", ".hidden"}, {"secret", "a..b"}, {},
+	} {
+		if p, err := CheckedJoin(bad...); err == nil {
+			t.Errorf("CheckedJoin(%q) = %q, want a refusal", bad, p)
+		}
+		func() {
+			defer func() {
+				if _, ok := recover().(*InvalidPathError); !ok {
+					t.Errorf("Join(%q) did not panic with an *InvalidPathError", bad)
+				}
+			}()
+			Join(bad...)
+		}()
+	}
+}
+
+func TestDescribeEscapesNonASCII(t *testing.T) {
+	for in, want := range map[string]string{
+		"pаyments":              `"p\u0430yments"`,
+		"a\nb":                  `"a\nb"`,
+		"":                      "an empty value",
+		strings.Repeat("é", 40): `"` + strings.Repeat(`\u00e9`, 32) + `" (the first 64 of 80 bytes)`,
+	} {
+		if got := Describe(in); got != want {
+			t.Errorf("Describe(%q) = %s, want %s", in, got, want)
+		}
 	}
 }
 
