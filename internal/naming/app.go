@@ -1,6 +1,6 @@
 package naming
 
-import "fmt"
+import "strings"
 
 // App is a validated app name in an environment (SPEC §2).
 type App struct {
@@ -81,21 +81,6 @@ func (a App) WritePolicy() string {
 	return RenderPolicy(a.Owner(), r)
 }
 
-// AgentSecretName is the file the Vault Agent Injector renders in the pod.
-const AgentSecretName = "app.env"
-
-// AgentAnnotations are the pod annotations for the Vault Agent Injector: log
-// in with the app's role and render every key of the secret as KEY=value.
-func (a App) AgentAnnotations() map[string]string {
-	tmpl := fmt.Sprintf("{{ with secret %q }}{{ range $k, $v := .Data.data }}{{ $k }}={{ $v }}\n{{ end }}{{ end }}", a.DataPath())
-	return map[string]string{
-		"vault.hashicorp.com/agent-inject":                             "true",
-		"vault.hashicorp.com/role":                                     a.KubernetesRoleName(),
-		"vault.hashicorp.com/agent-inject-secret-" + AgentSecretName:   a.DataPath(),
-		"vault.hashicorp.com/agent-inject-template-" + AgentSecretName: tmpl,
-	}
-}
-
 // Metadata is the custom_metadata written on the app's KV secret: the user's
 // keys, the description (when not empty) and the markers. Reserved keys in
 // user are overwritten, so a marker can never be forged through user input.
@@ -126,4 +111,26 @@ func UserMetadata(meta map[string]string) map[string]string {
 		}
 	}
 	return out
+}
+
+// IsAppPolicyName reports whether name is an app policy of this
+// environment ("E-A-read" or "E-A-write" for a valid app name A).
+func (e Env) IsAppPolicyName(name string) bool {
+	rest, ok := strings.CutPrefix(name, e.name+"-")
+	if !ok {
+		return false
+	}
+	for _, suffix := range []string{"-read", "-write"} {
+		if a, ok := strings.CutSuffix(rest, suffix); ok && ValidateName(a) == nil {
+			return true
+		}
+	}
+	return false
+}
+
+// PolicyEnvironment is the environment named in a vaultboot policy header
+// ("" for a policy vaultboot did not write).
+func PolicyEnvironment(doc string) string {
+	env, _, _ := strings.Cut(PolicyOwner(doc), "/")
+	return env
 }

@@ -216,7 +216,7 @@ func TestAccAppSecretPath_withoutKubernetesAuth(t *testing.T) {
 			},
 			{
 				Config:      fmt.Sprintf(config, "  kubernetes {\n    namespaces       = [\"payments\"]\n    service_accounts = [\"payments\"]\n  }\n"),
-				ExpectError: testharness.ErrorRE(`No Kubernetes auth method is enabled there: enable it on the mount the provider's conventions.kubernetes_auth_mount names`),
+				ExpectError: testharness.ErrorRE(`no Kubernetes auth method is enabled there: enable it on the mount the provider's conventions.kubernetes_auth_mount names`),
 			},
 		},
 	})

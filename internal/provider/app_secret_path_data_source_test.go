@@ -5,12 +5,15 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/vault/api"
+
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
+	"github.com/vaultboot/terraform-provider-vaultboot/internal/naming"
 	"github.com/vaultboot/terraform-provider-vaultboot/internal/testharness"
 )
 
@@ -26,11 +29,13 @@ resource "vaultboot_app_secret_path" "payroll" {
 }
 
 data "vaultboot_app_secret_path" "payroll" {
-  app = vaultboot_app_secret_path.payroll.app
+  app            = vaultboot_app_secret_path.payroll.app
+  with_key_names = true
 }
 
 data "vaultboot_app_secret_path" "missing" {
-  app = "payroll-missing"
+  app            = "payroll-missing"
+  with_key_names = true
 }
 `)
 	const ds, missing = "data.vaultboot_app_secret_path.payroll", "data.vaultboot_app_secret_path.missing"
@@ -44,10 +49,7 @@ data "vaultboot_app_secret_path" "missing" {
 	exists := func(addr string, want bool) statecheck.StateCheck {
 		return statecheck.ExpectKnownValue(addr, tfjsonpath.New("exists"), knownvalue.Bool(want))
 	}
-	annotations := map[string]knownvalue.Check{}
-	for k, val := range app.AgentAnnotations() {
-		annotations[k] = knownvalue.StringExact(val)
-	}
+	annotations := exactStrings(app.AgentAnnotations(naming.FormatShell, nil))
 	const secretValue = "never-in-state-9f3c"
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
@@ -88,6 +90,76 @@ data "vaultboot_app_secret_path" "missing" {
 				Config:            config,
 				ConfigStateChecks: []statecheck.StateCheck{exists(ds, true), keys(ds)},
 			},
+		},
+	})
+}
+
+// providerAs is the acceptance provider block logged in with token instead
+// of the root token. (One provider configuration per step: the test
+// framework serves every alias from one provider instance.)
+func providerAs(t *testing.T, v *testharness.Vault, token string) string {
+	t.Helper()
+	root := fmt.Sprintf("token       = %q", v.Token)
+	block := v.ProviderBlock(testAccEnv)
+	if !strings.Contains(block, root) {
+		t.Fatalf("provider block has no root token line to replace:\n%s", block)
+	}
+	return strings.Replace(block, root, fmt.Sprintf("token       = %q", token), 1)
+}
+
+// childToken creates a token holding exactly policies (and Vault's default
+// policy, as a login would).
+func childToken(t *testing.T, v *testharness.Vault, policies ...string) string {
+	t.Helper()
+	s, err := v.Client.Auth().Token().Create(&api.TokenCreateRequest{Policies: policies, TTL: "1h"})
+	if err != nil || s.Auth == nil {
+		t.Fatalf("create token with %v: %v", policies, err)
+	}
+	return s.Auth.ClientToken
+}
+
+// TestAccAppSecretPathDataSource_appTokens: the data source works for the
+// tokens its documentation names, the app's own E-A-read and E-A-write
+// tokens, which may not read the environment stamp (a warning, not an
+// error); key_names only with with_key_names = true, and then they are the
+// secret's key names as that token sees them.
+func TestAccAppSecretPathDataSource_appTokens(t *testing.T) {
+	v := testharness.Shared(t)
+	app := testAccApp(t, "journal")
+	// The app as vaultboot makes it, written as root so that the steps'
+	// only provider is the app token's.
+	v.Write(t, naming.PolicyPath(app.ReadPolicyName()), map[string]any{"policy": app.ReadPolicy()})
+	v.Write(t, naming.PolicyPath(app.WritePolicyName()), map[string]any{"policy": app.WritePolicy()})
+	v.Write(t, app.MetadataPath(), map[string]any{"custom_metadata": app.Metadata(nil, "")})
+	v.Write(t, app.DataPath(), map[string]any{"data": map[string]any{"JOURNAL_DSN": "x", "API_TOKEN": "y"}})
+	readToken, writeToken := childToken(t, v, app.ReadPolicyName()), childToken(t, v, app.WritePolicyName())
+	env, _ := naming.NewEnv(testAccEnv, naming.DefaultConventions())
+	if caps := v.Capabilities(t, readToken, env.StampDataPath()); len(caps) != 1 || caps[0] != "deny" {
+		t.Fatalf("the read token may read the stamp (%v): this test would not prove the warning path", caps)
+	}
+	const dataSources = `
+data "vaultboot_app_secret_path" "keys" {
+  app            = "journal"
+  with_key_names = true
+}
+
+data "vaultboot_app_secret_path" "names_only" {
+  app = "journal"
+}
+`
+	const keys, namesOnly = "data.vaultboot_app_secret_path.keys", "data.vaultboot_app_secret_path.names_only"
+	checks := []statecheck.StateCheck{
+		statecheck.ExpectKnownValue(keys, tfjsonpath.New("exists"), knownvalue.Bool(true)),
+		statecheck.ExpectKnownValue(keys, tfjsonpath.New("key_names"), knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact("API_TOKEN"), knownvalue.StringExact("JOURNAL_DSN")})),
+		statecheck.ExpectKnownValue(keys, tfjsonpath.New("read_policy"), knownvalue.StringExact(app.ReadPolicyName())),
+		statecheck.ExpectKnownValue(namesOnly, tfjsonpath.New("exists"), knownvalue.Bool(true)),
+		statecheck.ExpectKnownValue(namesOnly, tfjsonpath.New("key_names"), knownvalue.Null()),
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: providerAs(t, v, readToken) + dataSources, ConfigStateChecks: checks},
+			{Config: providerAs(t, v, writeToken) + dataSources, ConfigStateChecks: checks},
 		},
 	})
 }

@@ -31,6 +31,8 @@ type appSecretPathModel struct {
 	WritePolicy         types.String        `tfsdk:"write_policy"`
 	KubernetesRole      types.String        `tfsdk:"kubernetes_role"`
 	AgentAnnotations    types.Map           `tfsdk:"agent_annotations"`
+	TemplateFormat      types.String        `tfsdk:"template_format"`
+	InjectorTLS         *injectorTLSModel   `tfsdk:"injector_tls"`
 	ReadPolicyDocument  types.String        `tfsdk:"read_policy_document"`
 	WritePolicyDocument types.String        `tfsdk:"write_policy_document"`
 }
@@ -51,20 +53,17 @@ type appDesired struct {
 	role *vaultclient.KubernetesRole // nil without a kubernetes block
 }
 
-// setNames sets the attributes that follow from the app name alone,
-// including the policy documents as vaultboot renders them.
+// setNames sets the attributes that follow from the app name and the
+// injector inputs, including the policy documents as vaultboot renders them.
 func (m *appSecretPathModel) setNames(ctx context.Context, app naming.App) diag.Diagnostics {
 	m.ID = types.StringValue(app.Name())
 	m.Path = types.StringValue(app.LogicalPath())
 	m.DataPath = types.StringValue(app.DataPath())
 	m.ReadPolicy = types.StringValue(app.ReadPolicyName())
 	m.WritePolicy = types.StringValue(app.WritePolicyName())
-	m.KubernetesRole = types.StringValue(app.KubernetesRoleName())
 	m.ReadPolicyDocument = types.StringValue(app.ReadPolicy())
 	m.WritePolicyDocument = types.StringValue(app.WritePolicy())
-	var diags diag.Diagnostics
-	m.AgentAnnotations, diags = types.MapValueFrom(ctx, types.StringType, app.AgentAnnotations())
-	return diags
+	return m.setInjector(ctx, app)
 }
 
 // desired turns a fully known plan into the Vault objects to write.
@@ -77,7 +76,7 @@ func (m *appSecretPathModel) desired(ctx context.Context, app naming.App) (appDe
 	d := appDesired{meta: vaultclient.KVMetadata{
 		MaxVersions:        m.MaxVersions.ValueInt64(),
 		CASRequired:        m.CASRequired.ValueBool(),
-		DeleteVersionAfter: m.DeleteVersionAfter.ValueString(),
+		DeleteVersionAfter: vaultDuration(m.DeleteVersionAfter),
 		CustomMetadata:     app.Metadata(user, m.Description.ValueString()),
 	}}
 	if k := m.Kubernetes; k != nil {
@@ -95,25 +94,34 @@ func (m *appSecretPathModel) desired(ctx context.Context, app naming.App) (appDe
 }
 
 // setObserved sets the state from what Vault holds. Values equal in meaning
-// to the prior state ("1h" and 3600 seconds) keep the prior spelling.
-func (m *appSecretPathModel) setObserved(ctx context.Context, app naming.App, got appObjects) diag.Diagnostics {
-	diags := m.setNames(ctx, app)
+// to the prior state ("1h" and 3600 seconds) keep the prior spelling. An
+// import reads back any role of the app's name, vaultboot's or hand-made,
+// so the plan shows exactly what apply changes in it.
+func (m *appSecretPathModel) setObserved(ctx context.Context, app naming.App, got appObjects, importing bool) diag.Diagnostics {
+	var diags diag.Diagnostics
+	diags.Append(m.setMetadata(ctx, app, got.meta, importing)...)
+	switch {
+	case got.role == nil || (m.Kubernetes == nil && !importing && !got.roleIsOurs(app)):
+		m.Kubernetes = nil
+	default:
+		diags.Append(m.setRole(ctx, got.role)...)
+	}
+	if m.TemplateFormat.IsNull() { // an import: the format is not stored in Vault
+		m.TemplateFormat = types.StringValue(naming.FormatShell)
+	}
+	diags.Append(m.setNames(ctx, app)...)
 	m.ReadPolicyDocument = optionalString(got.readDoc)
 	m.WritePolicyDocument = optionalString(got.writeDoc)
-	diags.Append(m.setMetadata(ctx, app, got.meta)...)
-	if got.role == nil || (m.Kubernetes == nil && !got.roleIsOurs(app)) {
-		m.Kubernetes = nil
-		return diags
-	}
-	diags.Append(m.setRole(ctx, got.role)...)
 	return diags
 }
 
 // setMetadata maps the KV metadata. Metadata that is missing, not marked as
 // this app's, or marked as removed is not under management: its fields go
-// null, so the plan writes them (and the markers) back.
-func (m *appSecretPathModel) setMetadata(ctx context.Context, app naming.App, meta *vaultclient.KVMetadata) diag.Diagnostics {
-	if meta == nil || !naming.IsMarked(meta.CustomMetadata, app.Owner()) || meta.CustomMetadata[naming.RemovedKey] != "" {
+// null, so the plan writes them (and the markers) back. An import reads a
+// hand-made secret's fields as they are, so the plan shows what changes.
+func (m *appSecretPathModel) setMetadata(ctx context.Context, app naming.App, meta *vaultclient.KVMetadata, importing bool) diag.Diagnostics {
+	unmanaged := meta != nil && !importing && !naming.IsMarked(meta.CustomMetadata, app.Owner())
+	if meta == nil || unmanaged || meta.CustomMetadata[naming.RemovedKey] != "" {
 		m.MaxVersions = types.Int64Null()
 		m.CASRequired = types.BoolNull()
 		m.DeleteVersionAfter = types.StringNull()
@@ -124,9 +132,10 @@ func (m *appSecretPathModel) setMetadata(ctx context.Context, app naming.App, me
 	m.MaxVersions = types.Int64Value(meta.MaxVersions)
 	m.CASRequired = types.BoolValue(meta.CASRequired)
 	m.DeleteVersionAfter = durationFromString(m.DeleteVersionAfter, meta.DeleteVersionAfter)
-	m.Description = types.StringNull()
 	if d, ok := meta.CustomMetadata[naming.DescriptionKey]; ok {
 		m.Description = types.StringValue(d)
+	} else if m.Description.ValueString() != "" { // "" is no description too
+		m.Description = types.StringNull()
 	}
 	user := naming.UserMetadata(meta.CustomMetadata)
 	if len(user) == 0 && m.CustomMetadata.IsNull() {
@@ -170,7 +179,7 @@ func durationFromSeconds(prior types.String, secs int64) types.String {
 	if secs == 0 {
 		return types.StringNull()
 	}
-	return types.StringValue(got.String())
+	return types.StringValue(shortDuration(got))
 }
 
 // durationFromString maps a duration Vault returns as a string ("1h0m0s").
@@ -182,7 +191,13 @@ func durationFromString(prior types.String, vault string) types.String {
 	if d, err := parseDuration(prior.ValueString()); err == nil && !prior.IsNull() && d == got {
 		return prior
 	}
-	return types.StringValue(vault)
+	return types.StringValue(shortDuration(got))
+}
+
+// vaultDuration spells a validated duration for Vault ("30d" is "720h0m0s").
+func vaultDuration(v types.String) string {
+	d, _ := parseDuration(v.ValueString())
+	return d.String()
 }
 
 // seconds converts a validated duration attribute for Vault; null is 0.

@@ -68,9 +68,9 @@ func (r *appSecretPathResource) Schema(_ context.Context, _ resource.SchemaReque
 			PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
 		},
 		"description": schema.StringAttribute{
-			MarkdownDescription: "What the app is, stored in the secret's KV metadata (key `" + naming.DescriptionKey + "`). 1 to 512 printable bytes.",
+			MarkdownDescription: "What the app is, stored in the secret's KV metadata (key `" + naming.DescriptionKey + "`). Up to 512 printable bytes; `\"\"` means no description, like leaving it out.",
 			Optional:            true,
-			Validators:          []validator.String{metadataValue("Description")},
+			Validators:          []validator.String{optionalMetadataValue("Description")},
 		},
 		"max_versions": schema.Int64Attribute{
 			MarkdownDescription: "How many versions of the secret Vault keeps. Default `10`; `0` means the mount's setting.",
@@ -86,11 +86,12 @@ func (r *appSecretPathResource) Schema(_ context.Context, _ resource.SchemaReque
 			Default:             booldefault.StaticBool(false),
 		},
 		"delete_version_after": schema.StringAttribute{
-			MarkdownDescription: "How long a version lives before Vault soft-deletes it, e.g. `\"720h\"`. Default `\"0s\"` (never).",
+			MarkdownDescription: "How long a version lives before Vault soft-deletes it, e.g. `\"720h\"` or `\"30d\"`. Default `\"0s\"` (never).",
 			Optional:            true,
 			Computed:            true,
 			Default:             stringdefault.StaticString("0s"),
 			Validators:          []validator.String{validDuration()},
+			PlanModifiers:       durationPlanModifiers(),
 		},
 		"custom_metadata": schema.MapAttribute{
 			MarkdownDescription: fmt.Sprintf("Extra KV `custom_metadata` for the secret, merged with vaultboot's own keys (%s), which may not be set here. At most %d entries; keys of 1 to 128 bytes, values of 1 to 512 printable bytes.", strings.Join(quoteCode(naming.ReservedMetadataKeys), ", "), maxUserMetadataKeys),
@@ -124,6 +125,18 @@ func (r *appSecretPathResource) Schema(_ context.Context, _ resource.SchemaReque
 			MarkdownDescription: "The read policy's HCL as Vault holds it. An edit made outside Terraform shows as a change in the next plan and apply restores it.",
 			Computed:            true,
 		},
+		"template_format": schema.StringAttribute{
+			MarkdownDescription: "The format of the file the injected Vault Agent renders from the secret; every value round-trips byte for byte. " +
+				"`shell` (default): `/vault/secrets/app.env` with one `export KEY='value'` line per key (a `'` in a value is written `'\\''`), for `source` in a shell. " +
+				"`dotenv`: `/vault/secrets/app.env` with `KEY=\"value\"` lines, backslash, double quote, newline and carriage return escaped as `\\\\`, `\\\"`, `\\n` and `\\r`, `$` as is (read it without variable interpolation, e.g. python-dotenv's `interpolate=False`). " +
+				"`json`: `/vault/secrets/app.json`, the secret's data as one JSON object. " +
+				"`shell` and `dotenv` render only keys that are shell variable names (`" + naming.EnvKeyPattern + "`) and leave other keys out; use `json` for secrets with other keys.",
+			Optional:   true,
+			Computed:   true,
+			Default:    stringdefault.StaticString(naming.FormatShell),
+			Validators: []validator.String{stringvalidator.OneOf(naming.AgentFormats...)},
+		},
+		"injector_tls": injectorTLSAttribute(),
 		"write_policy_document": schema.StringAttribute{
 			MarkdownDescription: "The write policy's HCL as Vault holds it. An edit made outside Terraform shows as a change in the next plan and apply restores it.",
 			Computed:            true,
@@ -152,9 +165,9 @@ func appComputedAttributes() map[string]schema.Attribute {
 		"data_path":       computed("The secret's KV v2 data API path, e.g. `secret/data/E/A`."),
 		"read_policy":     computed("The read policy's name `E-A-read`: read the secret and its sub-paths, read and list their metadata."),
 		"write_policy":    computed("The write policy's name `E-A-write`: write, patch, soft-delete and undelete; never destroy versions or delete metadata."),
-		"kubernetes_role": computed("The Kubernetes auth role's name `E-A` (made only with a `kubernetes` block)."),
+		"kubernetes_role": computed("The Kubernetes auth role's name `E-A`; null without a `kubernetes` block, which is when no role is made."),
 		"agent_annotations": schema.MapAttribute{
-			MarkdownDescription: "The pod annotations for the Vault Agent Injector: log in with the app's role and render every key of the secret as `KEY=value` lines in `/vault/secrets/" + naming.AgentSecretName + "`.",
+			MarkdownDescription: "The pod annotations for the Vault Agent Injector: log in with the app's role and render every key of the secret into `/vault/secrets/app.env` (`app.json` for `template_format = \"json\"`); with `injector_tls`, also `vault.hashicorp.com/tls-secret` and `vault.hashicorp.com/ca-cert`. Null without a `kubernetes` block.",
 			ElementType:         types.StringType,
 			Computed:            true,
 		},
@@ -198,14 +211,16 @@ func appKubernetesBlock() schema.SingleNestedBlock {
 				MarkdownDescription: "Lifetime of the Vault token a pod gets, e.g. `\"1h\"`. Unset: the mount's default.",
 				Optional:            true,
 				Validators:          []validator.String{validDuration()},
+				PlanModifiers:       durationPlanModifiers(),
 			},
 			"token_max_ttl": schema.StringAttribute{
 				MarkdownDescription: "Maximum lifetime of the token including renewals, e.g. `\"24h\"`. Unset: the mount's default.",
 				Optional:            true,
 				Validators:          []validator.String{validDuration()},
+				PlanModifiers:       durationPlanModifiers(),
 			},
 			"token_policies": schema.ListAttribute{
-				MarkdownDescription: "The role's token policies as Vault holds them: always exactly the app's read policy.",
+				MarkdownDescription: "The role's token policies as Vault holds them: always exactly the app's read policy. Extra policies found on an imported role show here and apply removes them.",
 				ElementType:         types.StringType,
 				Computed:            true,
 			},
@@ -213,12 +228,17 @@ func appKubernetesBlock() schema.SingleNestedBlock {
 	}
 }
 
-// ValidateConfig checks what one attribute's validator cannot: wildcards
-// against allow_wildcard, and the TTL pair.
+// ValidateConfig checks what one attribute's validator cannot: injector TLS
+// against the kubernetes block, wildcards against allow_wildcard, and the
+// TTL pair.
 func (r *appSecretPathResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
 	var m appSecretPathModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() || m.Kubernetes == nil {
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	checkInjectorTLS(&m, &resp.Diagnostics)
+	if m.Kubernetes == nil {
 		return
 	}
 	k := m.Kubernetes
@@ -284,6 +304,7 @@ func (r *appSecretPathResource) ModifyPlan(ctx context.Context, req resource.Mod
 	if err != nil {
 		return // the attribute validator has reported it
 	}
+	checkInjectorTLS(&plan, &resp.Diagnostics) // its value may be known only now
 	resp.Diagnostics.Append(plan.setNames(ctx, app)...)
 	if plan.Kubernetes != nil {
 		plan.Kubernetes.TokenPolicies = stringList([]string{app.ReadPolicyName()})
@@ -352,11 +373,12 @@ func (r *appSecretPathResource) Read(ctx context.Context, req resource.ReadReque
 		addVaultError(&resp.Diagnostics, "Unable to Read App Secret Path", err)
 		return
 	}
-	if got.gone(state.Kubernetes != nil) {
+	importing := isImporting(ctx, req.Private, resp.Private, &resp.Diagnostics)
+	if got.gone(state.Kubernetes != nil, importing) {
 		resp.State.RemoveResource(ctx)
 		return
 	}
-	resp.Diagnostics.Append(state.setObserved(ctx, app, got)...)
+	resp.Diagnostics.Append(state.setObserved(ctx, app, got, importing)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
@@ -407,7 +429,8 @@ func (r *appSecretPathResource) Delete(ctx context.Context, req resource.DeleteR
 }
 
 // ImportState takes the app name. The flags that only steer create and
-// destroy are not stored in Vault, so an import starts them at their defaults.
+// destroy are not stored in Vault, so an import starts them at their
+// defaults; the Read that follows reads every stored field back.
 func (r *appSecretPathResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	if err := naming.ValidateName(req.ID); err != nil {
 		resp.Diagnostics.AddError("Invalid Import ID", fmt.Sprintf("The import ID is the app name. %s.", capitalize(err.Error())))
@@ -419,6 +442,7 @@ func (r *appSecretPathResource) ImportState(ctx context.Context, req resource.Im
 	} {
 		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(name), v)...)
 	}
+	markImporting(ctx, resp.Private, &resp.Diagnostics)
 }
 
 // app binds a validated app name to the provider's environment.

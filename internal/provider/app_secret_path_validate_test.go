@@ -7,6 +7,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
@@ -77,5 +78,71 @@ func TestAppSecretPathWildcardUnknownAllow(t *testing.T) {
 	m.AllowWildcard = types.BoolUnknown()
 	if resp := validateApp(t, m); resp.Diagnostics.HasError() {
 		t.Errorf("unknown allow_wildcard: %v, want no error", resp.Diagnostics)
+	}
+}
+
+// TestAppSecretPathInjectorTLS: injector_tls needs the kubernetes block that
+// makes the annotations, and a ConfigMap is refused on the kind attribute
+// with what to do instead.
+func TestAppSecretPathInjectorTLS(t *testing.T) {
+	tls := func(kind string) *injectorTLSModel {
+		return &injectorTLSModel{Kind: types.StringValue(kind), SecretName: types.StringValue("vault-ca"), Key: types.StringValue("ca.crt")}
+	}
+	m := wildcardConfig(false, []string{"status"}, []string{"status"})
+	m.InjectorTLS = tls("Secret")
+	if resp := validateApp(t, m); len(resp.Diagnostics) != 0 {
+		t.Errorf("Secret: %v, want no diagnostics", resp.Diagnostics)
+	}
+	m.InjectorTLS = tls("ConfigMap")
+	resp := validateApp(t, m)
+	if resp.Diagnostics.ErrorsCount() != 1 || resp.Diagnostics.Errors()[0].Summary() != "Injector TLS Needs a Secret" ||
+		!strings.Contains(resp.Diagnostics.Errors()[0].Detail(), `target.kind to "Secret"`) {
+		t.Errorf("ConfigMap: %v", resp.Diagnostics)
+	}
+	m.InjectorTLS, m.Kubernetes = tls("Secret"), nil
+	if resp := validateApp(t, m); resp.Diagnostics.ErrorsCount() != 1 || resp.Diagnostics.Errors()[0].Summary() != "Injector TLS Without Kubernetes Role" {
+		t.Errorf("no kubernetes block: %v", resp.Diagnostics)
+	}
+}
+
+// TestDiagnosticsProofread: the validators' messages are sentences: one
+// full stop, no "..", no "an empty value is 0 bytes long", attribute names
+// as written, and names with non-ASCII characters escaped.
+func TestDiagnosticsProofread(t *testing.T) {
+	ctx := context.Background()
+	cases := []struct {
+		v     validator.String
+		input string
+		want  string
+	}{
+		{validName(), "p\u0430yments", `"p\u0430yments"`},
+		{metadataValue("Metadata Value"), "", "The value is empty"},
+		{validKVPath(), "a/../b", `"a/../b"`},
+		{validDuration(), "forever", `"forever"`},
+		{validName(), strings.Repeat("x", 100), "the first 64 of 100 bytes"},
+	}
+	for _, tc := range cases {
+		var resp validator.StringResponse
+		tc.v.ValidateString(ctx, validator.StringRequest{ConfigValue: types.StringValue(tc.input)}, &resp)
+		if !resp.Diagnostics.HasError() {
+			t.Errorf("%q accepted", tc.input)
+			continue
+		}
+		d := resp.Diagnostics.Errors()[0].Detail()
+		if !strings.Contains(d, tc.want) || strings.Contains(d, "..\"") && !strings.Contains(tc.input, "..") ||
+			strings.HasSuffix(d, "..") || strings.Contains(d, ". .") || strings.Contains(d, "0 bytes long") || !strings.HasSuffix(d, ".") {
+			t.Errorf("%q: %q, want a sentence containing %q", tc.input, d, tc.want)
+		}
+	}
+	if got := capitalize("kv_path \"x\" lies inside"); !strings.HasPrefix(got, "kv_path") {
+		t.Errorf("capitalize renamed the attribute: %q", got)
+	}
+	if got := sentence("read x failed: Vault says no.\n"); got != "Read x failed: Vault says no." {
+		t.Errorf("sentence = %q", got)
+	}
+	var opt validator.StringResponse
+	optionalMetadataValue("Description").ValidateString(ctx, validator.StringRequest{ConfigValue: types.StringValue("")}, &opt)
+	if opt.Diagnostics.HasError() {
+		t.Errorf("description = \"\" refused: %v", opt.Diagnostics)
 	}
 }

@@ -89,8 +89,13 @@ func (o appObjects) foreign(app naming.App, withRole bool) []string {
 
 // gone reports whether the app's conventions no longer exist: both policies
 // and (when managed) the role are absent. The KV metadata is the secret's
-// kept home, not the anchor: it outlives a destroy on purpose.
-func (o appObjects) gone(withRole bool) bool {
+// kept home, not the anchor: it outlives a destroy on purpose. An import
+// needs any one object: a kept secret whose policies were destroyed is
+// imported, and the plan writes the rest.
+func (o appObjects) gone(withRole, importing bool) bool {
+	if importing {
+		return o.meta == nil && o.readDoc == nil && o.writeDoc == nil && o.role == nil
+	}
 	return o.readDoc == nil && o.writeDoc == nil && (!withRole || o.role == nil)
 }
 
@@ -106,7 +111,7 @@ func writeApp(ctx context.Context, c *vaultclient.Client, app naming.App, d appD
 		g.Go(func() error {
 			err := c.WriteKubernetesRole(ctx, app.KubernetesRolePath(), *d.role)
 			if vaultclient.StatusOf(err) == http.StatusNotFound {
-				return fmt.Errorf("%w. No Kubernetes auth method is enabled there: enable it on the mount the provider's conventions.kubernetes_auth_mount names (default \"kubernetes\") first", err)
+				return fmt.Errorf("%w; no Kubernetes auth method is enabled there: enable it on the mount the provider's conventions.kubernetes_auth_mount names (default \"kubernetes\") first", err)
 			}
 			return err
 		})

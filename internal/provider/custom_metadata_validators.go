@@ -38,8 +38,22 @@ func metadataValue(description string) validator.String {
 	}}
 }
 
+// optionalMetadataValue is metadataValue where "" means no value: a module
+// passing an empty variable through means "none".
+func optionalMetadataValue(description string) validator.String {
+	return stringCheck{description: description, check: func(v string) error {
+		if v == "" {
+			return nil
+		}
+		return checkMetadataText("value", v, vaultMaxMetadataValueLen)
+	}}
+}
+
 func checkMetadataText(what, s string, maxLen int) error {
-	if len(s) == 0 || len(s) > maxLen {
+	switch {
+	case s == "":
+		return fmt.Errorf("the %s is empty: use 1 to %d bytes", what, maxLen)
+	case len(s) > maxLen:
 		return fmt.Errorf("the %s %s is %d bytes long: use 1 to %d bytes", what, naming.Describe(s), len(s), maxLen)
 	}
 	for _, r := range s {

@@ -28,6 +28,7 @@ type caSyncPolicyModel struct {
 	Document            types.String     `tfsdk:"document"`
 	CAFingerprintSHA256 types.String     `tfsdk:"ca_fingerprint_sha256"`
 	CANotAfter          types.String     `tfsdk:"ca_not_after"`
+	InjectorTLS         types.Object     `tfsdk:"injector_tls"`
 }
 
 type caSourceModel struct {
@@ -55,6 +56,22 @@ type targetModel struct {
 type syncerModel struct {
 	Namespace      types.String `tfsdk:"namespace"`
 	ServiceAccount types.String `tfsdk:"service_account"`
+}
+
+// setInjectorTLS derives injector_tls from the target: what an app's
+// injector_tls needs to mount the synced CA.
+func (m *caSyncPolicyModel) setInjectorTLS() {
+	t := m.Target
+	switch {
+	case t == nil:
+		m.InjectorTLS = types.ObjectNull(injectorTLSAttrTypes)
+	case t.Kind.IsUnknown() || t.Name.IsUnknown() || t.Key.IsUnknown():
+		m.InjectorTLS = types.ObjectUnknown(injectorTLSAttrTypes)
+	default:
+		m.InjectorTLS = types.ObjectValueMust(injectorTLSAttrTypes, map[string]attr.Value{
+			"kind": t.Kind, "secret_name": t.Name, "key": t.Key,
+		})
+	}
 }
 
 // defaultKVKey is the key of a KV source's secret that holds the bundle.

@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/resourcevalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -58,7 +59,9 @@ func (r *caSyncPolicyResource) Schema(_ context.Context, _ resource.SchemaReques
 	computed := func(desc string) schema.StringAttribute {
 		return schema.StringAttribute{MarkdownDescription: desc, Computed: true}
 	}
-	k8sNames := []validator.Set{setvalidator.SizeAtLeast(1), setvalidator.ValueStringsAre(validK8sNamespace())}
+	// An empty set or map means the same as leaving it out, so a module can
+	// pass its variables through: no SizeAtLeast(1) on the selector fields.
+	k8sNames := []validator.Set{setvalidator.ValueStringsAre(validK8sNamespace())}
 	labels := []validator.Map{mapvalidator.KeysAre(validK8sLabelKey()), mapvalidator.ValueStringsAre(validK8sLabelValue())}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Publishes the internal CA to the namespaces a namespace syncer manages: the Vault policy and Kubernetes auth role `E-ca-sync-N` for the syncer, and the JSON document at `secret/data/_vaultboot/E/ca-sync/N` that tells it which namespaces get which object holding which CA bundle. The CA source is read at every plan, so a rotated CA shows as a change and apply rewrites the document.",
@@ -87,6 +90,15 @@ func (r *caSyncPolicyResource) Schema(_ context.Context, _ resource.SchemaReques
 			"document":              computed("The document as Vault holds it (indented JSON, sorted keys; schema in the resource documentation). An out-of-band edit shows as a change."),
 			"ca_fingerprint_sha256": computed("Lowercase hex SHA-256 of the bundle's certificates (DER, concatenated in order) in the published document. The plan shows the live source's value, so a rotated CA appears as a change."),
 			"ca_not_after":          computed("The earliest expiry in the bundle, RFC 3339 in UTC."),
+			"injector_tls": schema.SingleNestedAttribute{
+				MarkdownDescription: "The target as an app's `injector_tls` takes it (`kind`, `secret_name` = `target.name`, `key` = `target.key`), so the Vault Agent Injector of an app in the selected namespaces trusts this CA: `injector_tls = vaultboot_namespace_ca_sync_policy.NAME.injector_tls`. Only a `Secret` target can be mounted; the app refuses a `ConfigMap` at plan time.",
+				Computed:            true,
+				Attributes: map[string]schema.Attribute{
+					"kind":        schema.StringAttribute{MarkdownDescription: "`target.kind`.", Computed: true},
+					"secret_name": schema.StringAttribute{MarkdownDescription: "`target.name`.", Computed: true},
+					"key":         schema.StringAttribute{MarkdownDescription: "`target.key`.", Computed: true},
+				},
+			},
 			"token_policies": schema.ListAttribute{
 				MarkdownDescription: "The role's token policies: always `[policy_name]`. An out-of-band change shows here.",
 				Computed:            true,
@@ -123,7 +135,7 @@ func (r *caSyncPolicyResource) Schema(_ context.Context, _ resource.SchemaReques
 				},
 			},
 			"namespaces": schema.SingleNestedBlock{
-				MarkdownDescription: "Required. Which namespaces get the CA: those named in `match_names`, or starting with one of `match_prefixes`, or carrying every label of `match_labels`; minus `exclude_names`. At least one `match_*` is required.",
+				MarkdownDescription: "Required. Which namespaces get the CA: those named in `match_names`, or starting with one of `match_prefixes`, or carrying every label of `match_labels`; minus `exclude_names`. At least one `match_*` must be non-empty; an empty one means the same as leaving it out.",
 				Validators:          []validator.Object{objectvalidator.IsRequired()},
 				Attributes: map[string]schema.Attribute{
 					"match_names": schema.SetAttribute{
@@ -136,13 +148,13 @@ func (r *caSyncPolicyResource) Schema(_ context.Context, _ resource.SchemaReques
 						MarkdownDescription: "Namespace name prefixes, e.g. `team-`.",
 						Optional:            true,
 						ElementType:         types.StringType,
-						Validators:          []validator.Set{setvalidator.SizeAtLeast(1), setvalidator.ValueStringsAre(validK8sNamespacePrefix())},
+						Validators:          []validator.Set{setvalidator.ValueStringsAre(validK8sNamespacePrefix())},
 					},
 					"match_labels": schema.MapAttribute{
 						MarkdownDescription: "Labels a namespace must all carry.",
 						Optional:            true,
 						ElementType:         types.StringType,
-						Validators:          append([]validator.Map{mapvalidator.SizeAtLeast(1)}, labels...),
+						Validators:          labels,
 					},
 					"exclude_names": schema.SetAttribute{
 						MarkdownDescription: "Namespace names never selected.",
@@ -211,11 +223,45 @@ func (r *caSyncPolicyResource) Schema(_ context.Context, _ resource.SchemaReques
 
 func (r *caSyncPolicyResource) ConfigValidators(context.Context) []resource.ConfigValidator {
 	src := path.MatchRoot("ca_source")
-	ns := path.MatchRoot("namespaces")
 	return []resource.ConfigValidator{
 		resourcevalidator.ExactlyOneOf(src.AtName("pki_mount"), src.AtName("kv_path"), src.AtName("pem")),
-		resourcevalidator.AtLeastOneOf(ns.AtName("match_names"), ns.AtName("match_prefixes"), ns.AtName("match_labels")),
+		selectorNotEmpty{},
 	}
+}
+
+// selectorNotEmpty requires a namespace selector that selects something:
+// at least one match_* with an element ([] counts as absent).
+type selectorNotEmpty struct{}
+
+func (selectorNotEmpty) Description(context.Context) string {
+	return "At least one of namespaces.match_names, match_prefixes or match_labels is non-empty."
+}
+
+func (v selectorNotEmpty) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (selectorNotEmpty) ValidateResource(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	var ns *namespacesModel
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("namespaces"), &ns)...)
+	if resp.Diagnostics.HasError() || ns == nil {
+		return // the block's own validator reports a missing block
+	}
+	for _, v := range []attr.Value{ns.MatchNames, ns.MatchPrefixes, ns.MatchLabels} {
+		if v.IsUnknown() || !v.IsNull() && nonEmpty(v) {
+			return
+		}
+	}
+	resp.Diagnostics.AddAttributeError(path.Root("namespaces"), "Namespace Selector Selects Nothing",
+		"Set at least one of match_names, match_prefixes or match_labels to a non-empty value; empty ones count as absent.")
+}
+
+func nonEmpty(v attr.Value) bool {
+	switch c := v.(type) {
+	case types.Set:
+		return len(c.Elements()) > 0
+	case types.Map:
+		return len(c.Elements()) > 0
+	}
+	return true
 }
 
 // ModifyPlan fills in the computed values from the configuration and the
@@ -237,6 +283,7 @@ func (r *caSyncPolicyResource) ModifyPlan(ctx context.Context, req resource.Modi
 		return // the name's validator reports it
 	}
 	plan.setNames(cs)
+	plan.setInjectorTLS()
 	plan.Policy, plan.Document = types.StringUnknown(), types.StringUnknown()
 	plan.CAFingerprintSHA256, plan.CANotAfter = types.StringUnknown(), types.StringUnknown()
 	src, known, err := plan.CASource.source(cs)
@@ -397,6 +444,7 @@ func (r *caSyncPolicyResource) prepare(ctx context.Context, plan *caSyncPolicyMo
 		return cs, doc, false
 	}
 	plan.setNames(cs)
+	plan.setInjectorTLS()
 	plan.Policy = types.StringValue(cs.Policy(src.src))
 	plan.Document = types.StringValue(text)
 	plan.CAFingerprintSHA256 = types.StringValue(b.FingerprintSHA256)
@@ -512,6 +560,7 @@ func (r *caSyncPolicyResource) Read(ctx context.Context, req resource.ReadReques
 		state.fromRole(role)
 	}
 	state.readDocument(doc, dFound)
+	state.setInjectorTLS()
 	if state.AdoptExisting.IsNull() {
 		state.AdoptExisting = types.BoolValue(false)
 	}

@@ -475,7 +475,12 @@ func TestAccNamespaceCASyncPolicy_errors(t *testing.T) {
 			step(`    kv_path = "acc/payments"`, b, "Invalid CA Source", `lies inside "acc/"`),
 			step(`    kv_path = "_vaultboot/acc/ca-sync/other"`, b, "Invalid KV Path"),
 			step(`    pki_mount = "pki-casync"`, swap(`match_names    = ["payments", "billing"]
-    match_prefixes = ["team-"]`, ``), "Missing Attribute Configuration", "At least one of these attributes must be configured"),
+    match_prefixes = ["team-"]`, ``), "Namespace Selector Selects Nothing", "Set at least one of match_names, match_prefixes or match_labels"),
+			// Empty selectors count as absent, so they cannot select everything.
+			step(`    pki_mount = "pki-casync"`, swap(`match_names    = ["payments", "billing"]
+    match_prefixes = ["team-"]`, `match_names    = []
+    match_prefixes = []
+    match_labels   = {}`), "Namespace Selector Selects Nothing"),
 			step(`    pki_mount = "pki-casync"`, swap(`"payments"`, `"*"`), "Invalid Kubernetes Namespace"),
 			step(`    pki_mount = "pki-casync"`, swap(`"team-"`, `"team*"`), "Invalid Kubernetes Namespace Prefix"),
 			step(`    pki_mount = "pki-casync"`, swap(`kind   = "ConfigMap"`, `kind   = "Pod"`), "value must be one of"),

@@ -207,18 +207,3 @@ func loginRoleDuration(v any, prior types.String) types.String {
 	}
 	return types.StringValue(shortDuration(d))
 }
-
-// shortDuration spells a whole number of seconds in its largest exact unit
-// ("1h", "90m", "45s"), the way durations are usually configured, so an
-// imported role matches a configuration that says "1h".
-func shortDuration(d time.Duration) string {
-	switch {
-	case d == 0:
-		return "0s"
-	case d%time.Hour == 0:
-		return fmt.Sprintf("%dh", d/time.Hour)
-	case d%time.Minute == 0:
-		return fmt.Sprintf("%dm", d/time.Minute)
-	}
-	return fmt.Sprintf("%ds", d/time.Second)
-}

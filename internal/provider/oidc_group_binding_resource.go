@@ -132,6 +132,9 @@ func (r *oidcGroupBindingResource) ModifyPlan(ctx context.Context, req resource.
 		resp.Diagnostics.Append(d...)
 	}
 	r.planMount(ctx, &plan, &resp.Diagnostics)
+	if policies, ok := knownSetStrings(plan.Policies); ok && !plan.Policies.IsNull() {
+		warnBindingPolicies(ctx, r.client, policies, &resp.Diagnostics)
+	}
 	if resp.Diagnostics.HasError() {
 		return
 	}

@@ -165,6 +165,7 @@ func loginRoleBlock() schema.SingleNestedBlock {
 				Computed:            true,
 				Default:             stringdefault.StaticString(defaultLoginTokenTTL),
 				Validators:          []validator.String{validDuration()},
+				PlanModifiers:       durationPlanModifiers(),
 			},
 			"token_max_ttl": schema.StringAttribute{
 				MarkdownDescription: "Longest a token from this role can be renewed to. Default `" + defaultLoginTokenMaxTTL + "`; `\"0s\"` means the mount's maximum.",
@@ -172,6 +173,7 @@ func loginRoleBlock() schema.SingleNestedBlock {
 				Computed:            true,
 				Default:             stringdefault.StaticString(defaultLoginTokenMaxTTL),
 				Validators:          []validator.String{validDuration()},
+				PlanModifiers:       durationPlanModifiers(),
 			},
 			"token_policies": schema.ListAttribute{
 				MarkdownDescription: "Policies attached to the token itself, besides the binding's `policies` (which come through the identity group). Usually none, the default. " +

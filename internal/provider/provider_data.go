@@ -48,5 +48,5 @@ func checkEnvironment(ctx context.Context, c *vaultclient.Client, diags *diag.Di
 // addVaultError reports a failed Vault call: the summary says what failed,
 // the error says where (path), Vault's message and what to do.
 func addVaultError(diags *diag.Diagnostics, summary string, err error) {
-	diags.AddError(summary, capitalize(err.Error())+".")
+	diags.AddError(summary, sentence(err.Error()))
 }

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
-	"time"
 	"unicode"
 
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -55,28 +54,17 @@ func validAddress() validator.String {
 	return stringCheck{description: "Vault Address", check: vaultclient.CheckAddress}
 }
 
-// validDuration accepts a Go duration string ("90s", "15m", "1h30m") that is
-// zero or positive.
-func validDuration() validator.String {
-	return stringCheck{description: "Duration", check: func(s string) error {
-		_, err := parseDuration(s)
-		return err
-	}}
+// sentence makes an error message one sentence: capitalized, ending in
+// exactly one full stop.
+func sentence(s string) string {
+	return capitalize(strings.TrimRight(s, ". \n\t")) + "."
 }
 
-func parseDuration(s string) (time.Duration, error) {
-	d, err := time.ParseDuration(s)
-	if err != nil {
-		return 0, fmt.Errorf("%s is not a duration: use a number with a unit, such as \"90s\", \"15m\" or \"1h\"", naming.Describe(s))
-	}
-	if d < 0 {
-		return 0, fmt.Errorf("%s is negative: use a duration of zero or more", naming.Describe(s))
-	}
-	return d, nil
-}
-
+// capitalize starts a sentence built from an error message. A message that
+// starts with an attribute name ("kv_path ...") keeps it as written.
 func capitalize(s string) string {
-	if s == "" || s[0] < 'a' || s[0] > 'z' {
+	first, _, _ := strings.Cut(s, " ")
+	if s == "" || s[0] < 'a' || s[0] > 'z' || strings.Contains(first, "_") {
 		return s
 	}
 	return string(s[0]-'a'+'A') + s[1:]

@@ -36,7 +36,9 @@ func (e *Error) Error() string {
 	default:
 		fmt.Fprintf(&b, "%s %s failed with HTTP %d", e.Op, e.Path, e.Status)
 	}
-	if msg := e.vaultMessage(); msg != "" {
+	// Vault's messages may end in a full stop or a newline; the sentence
+	// goes on after them, so they must not leave ". ." or "..".
+	if msg := strings.TrimRight(e.vaultMessage(), ". \n\t"); msg != "" {
 		fmt.Fprintf(&b, ": %s", msg)
 	}
 	if e.Retried > 0 {
