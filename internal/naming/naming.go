@@ -290,8 +290,12 @@ func IdentityGroupPath() string { return "identity/group" }
 // IdentityGroupAliasPath creates group aliases.
 func IdentityGroupAliasPath() string { return "identity/group-alias" }
 
+// IdentityGroupAliasIDPrefix is where group aliases live by id; a policy
+// glob over every alias appends "/*" to it.
+func IdentityGroupAliasIDPrefix() string { return "identity/group-alias/id" }
+
 // IdentityGroupAliasByIDPath reads, updates or deletes a group alias.
-func IdentityGroupAliasByIDPath(id string) string { return Join("identity/group-alias/id", id) }
+func IdentityGroupAliasByIDPath(id string) string { return Join(IdentityGroupAliasIDPrefix(), id) }
 
 // PKICAChainPath is where a PKI mount publishes its CA chain.
 func PKICAChainPath(mount string) string { return Join(mount, "cert/ca_chain") }

@@ -258,7 +258,7 @@ func (e Env) bindingRules(mounts, accessors []string) []Rule {
 		r = append(r,
 			Rule{Path: IdentityGroupAliasPath(), Capabilities: []string{"update"}, Allowed: alias,
 				Comment: "binding group aliases: create on the binding mounts only - not scoped to E as Vault names aliases by id"},
-			Rule{Path: IdentityGroupAliasByIDPath("") + "/*", Capabilities: []string{"update"}, Allowed: alias,
+			Rule{Path: IdentityGroupAliasIDPrefix() + "/*", Capabilities: []string{"update"}, Allowed: alias,
 				Comment: "binding group aliases: update by id on the binding mounts only"},
 			Rule{Path: IdentityLookupGroupPath(), Capabilities: []string{"update"},
 				Allowed: []Param{{Name: "alias_name"}, {Name: "alias_mount_accessor", Values: accessors}},

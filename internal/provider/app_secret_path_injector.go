@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 
 	"github.com/vaultboot/terraform-provider-vaultboot/internal/naming"
 )
@@ -54,11 +55,26 @@ func injectorTLSAttribute() schema.SingleNestedAttribute {
 	}
 }
 
+// injectorTLSValue decodes injector_tls; known is false while it (or a
+// part of it) is unknown, as when it comes from a CA sync policy during
+// terraform validate.
+func (m *appSecretPathModel) injectorTLSValue(ctx context.Context) (t *injectorTLSModel, known bool) {
+	o := m.InjectorTLS
+	if o.IsNull() || o.IsUnknown() {
+		return nil, !o.IsUnknown()
+	}
+	var v injectorTLSModel
+	if diags := o.As(ctx, &v, basetypes.ObjectAsOptions{}); diags.HasError() {
+		return nil, false
+	}
+	return &v, true
+}
+
 // checkInjectorTLS refuses what the injector cannot use: TLS without the
 // kubernetes block that makes the annotations, and a ConfigMap, which
 // tls-secret cannot mount.
-func checkInjectorTLS(m *appSecretPathModel, diags *diag.Diagnostics) {
-	if m.InjectorTLS == nil {
+func checkInjectorTLS(ctx context.Context, m *appSecretPathModel, diags *diag.Diagnostics) {
+	if m.InjectorTLS.IsNull() {
 		return
 	}
 	p := path.Root("injector_tls")
@@ -66,37 +82,42 @@ func checkInjectorTLS(m *appSecretPathModel, diags *diag.Diagnostics) {
 		diags.AddAttributeError(p, "Injector TLS Without Kubernetes Role",
 			"injector_tls adds annotations for the Vault Agent Injector, which are made only with a kubernetes block: add one, or remove injector_tls.")
 	}
-	if k := m.InjectorTLS.Kind; !k.IsNull() && !k.IsUnknown() && k.ValueString() != naming.TargetKindSecret {
+	t, _ := m.injectorTLSValue(ctx)
+	if t == nil {
+		return
+	}
+	if k := t.Kind; !k.IsNull() && !k.IsUnknown() && k.ValueString() != naming.TargetKindSecret {
 		diags.AddAttributeError(p.AtName("kind"), "Injector TLS Needs a Secret",
 			fmt.Sprintf("The injector mounts Vault's CA with vault.hashicorp.com/tls-secret, which takes a Secret, not a %s: set the CA sync policy's target.kind to %q for the app's namespaces.", k.ValueString(), naming.TargetKindSecret))
 	}
 }
 
-// injectorTLS is the naming form of a known injector_tls, or nil.
-func (m *appSecretPathModel) injectorTLS() *naming.InjectorTLS {
-	t := m.InjectorTLS
+// injectorTLS is the naming form of injector_tls: nil when it is null;
+// known is false while any part of it is unknown.
+func (m *appSecretPathModel) injectorTLS(ctx context.Context) (tls *naming.InjectorTLS, known bool) {
+	t, known := m.injectorTLSValue(ctx)
 	if t == nil || t.SecretName.IsUnknown() || t.Key.IsUnknown() {
-		return nil
+		return nil, known && t == nil
 	}
-	return &naming.InjectorTLS{SecretName: t.SecretName.ValueString(), Key: t.Key.ValueString()}
+	return &naming.InjectorTLS{SecretName: t.SecretName.ValueString(), Key: t.Key.ValueString()}, true
 }
 
 // setInjector sets kubernetes_role and agent_annotations: null without a
 // kubernetes block (no role exists to log in with), unknown while an input
 // they follow from is unknown.
 func (m *appSecretPathModel) setInjector(ctx context.Context, app naming.App) diag.Diagnostics {
-	switch {
-	case m.Kubernetes == nil:
+	if m.Kubernetes == nil {
 		m.KubernetesRole = types.StringNull()
 		m.AgentAnnotations = types.MapNull(types.StringType)
 		return nil
-	case m.TemplateFormat.IsUnknown() || (m.InjectorTLS != nil && m.injectorTLS() == nil):
-		m.KubernetesRole = types.StringValue(app.KubernetesRoleName())
+	}
+	m.KubernetesRole = types.StringValue(app.KubernetesRoleName())
+	tls, known := m.injectorTLS(ctx)
+	if !known || m.TemplateFormat.IsUnknown() {
 		m.AgentAnnotations = types.MapUnknown(types.StringType)
 		return nil
 	}
-	m.KubernetesRole = types.StringValue(app.KubernetesRoleName())
 	var diags diag.Diagnostics
-	m.AgentAnnotations, diags = types.MapValueFrom(ctx, types.StringType, app.AgentAnnotations(m.TemplateFormat.ValueString(), m.injectorTLS()))
+	m.AgentAnnotations, diags = types.MapValueFrom(ctx, types.StringType, app.AgentAnnotations(m.TemplateFormat.ValueString(), tls))
 	return diags
 }

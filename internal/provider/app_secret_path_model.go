@@ -32,7 +32,7 @@ type appSecretPathModel struct {
 	KubernetesRole      types.String        `tfsdk:"kubernetes_role"`
 	AgentAnnotations    types.Map           `tfsdk:"agent_annotations"`
 	TemplateFormat      types.String        `tfsdk:"template_format"`
-	InjectorTLS         *injectorTLSModel   `tfsdk:"injector_tls"`
+	InjectorTLS         types.Object        `tfsdk:"injector_tls"`
 	ReadPolicyDocument  types.String        `tfsdk:"read_policy_document"`
 	WritePolicyDocument types.String        `tfsdk:"write_policy_document"`
 }

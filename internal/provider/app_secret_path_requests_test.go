@@ -102,5 +102,6 @@ func nullAppModel() appSecretPathModel {
 	return appSecretPathModel{
 		CustomMetadata:   types.MapNull(types.StringType),
 		AgentAnnotations: types.MapNull(types.StringType),
+		InjectorTLS:      types.ObjectNull(injectorTLSAttrTypes),
 	}
 }

@@ -237,7 +237,7 @@ func (r *appSecretPathResource) ValidateConfig(ctx context.Context, req resource
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	checkInjectorTLS(&m, &resp.Diagnostics)
+	checkInjectorTLS(ctx, &m, &resp.Diagnostics)
 	if m.Kubernetes == nil {
 		return
 	}
@@ -304,7 +304,7 @@ func (r *appSecretPathResource) ModifyPlan(ctx context.Context, req resource.Mod
 	if err != nil {
 		return // the attribute validator has reported it
 	}
-	checkInjectorTLS(&plan, &resp.Diagnostics) // its value may be known only now
+	checkInjectorTLS(ctx, &plan, &resp.Diagnostics) // its value may be known only now
 	resp.Diagnostics.Append(plan.setNames(ctx, app)...)
 	if plan.Kubernetes != nil {
 		plan.Kubernetes.TokenPolicies = stringList([]string{app.ReadPolicyName()})

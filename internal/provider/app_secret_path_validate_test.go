@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -85,8 +86,10 @@ func TestAppSecretPathWildcardUnknownAllow(t *testing.T) {
 // makes the annotations, and a ConfigMap is refused on the kind attribute
 // with what to do instead.
 func TestAppSecretPathInjectorTLS(t *testing.T) {
-	tls := func(kind string) *injectorTLSModel {
-		return &injectorTLSModel{Kind: types.StringValue(kind), SecretName: types.StringValue("vault-ca"), Key: types.StringValue("ca.crt")}
+	tls := func(kind string) types.Object {
+		return types.ObjectValueMust(injectorTLSAttrTypes, map[string]attr.Value{
+			"kind": types.StringValue(kind), "secret_name": types.StringValue("vault-ca"), "key": types.StringValue("ca.crt"),
+		})
 	}
 	m := wildcardConfig(false, []string{"status"}, []string{"status"})
 	m.InjectorTLS = tls("Secret")

@@ -743,14 +743,17 @@ func testClient(t *testing.T, v *testharness.Vault, env string) *vaultclient.Cli
 func timeNowPlusYear() time.Time { return time.Now().AddDate(1, 0, 0) }
 
 // TestAccExamples_caSyncAndEnvironment plans the documentation's examples
-// against a dedicated Vault, so they stay valid configurations. Nothing is
-// applied: the example sources need not exist (a missing source only warns
-// at plan time).
+// against a dedicated Vault, so they stay valid configurations (the app
+// example wires the CA sync example's injector_tls). Nothing is applied:
+// the example sources need not exist (a missing source only warns at plan
+// time).
 func TestAccExamples_caSyncAndEnvironment(t *testing.T) {
 	v := testharness.StartVault(t)
+	v.EnableAuth(t, "kubernetes", "kubernetes")
 	var body strings.Builder
 	for _, f := range []string{
 		"../../examples/resources/vaultboot_namespace_ca_sync_policy/resource.tf",
+		"../../examples/resources/vaultboot_app_secret_path/resource.tf",
 		"../../examples/resources/vaultboot_environment/resource.tf",
 		"../../examples/data-sources/vaultboot_environment/data-source.tf",
 	} {

@@ -344,7 +344,7 @@ func TestAccProviderPolicy_proof(t *testing.T) {
 				PreConfig: func() {
 					v.Write(t, payments.DataPath(), map[string]any{"data": map[string]any{"DB_PASSWORD": "s3cret"}})
 				},
-				Config:      ppConfig(v, jwt, 2) + "\ndata \"vaultboot_app_secret_path\" \"payments\" {\n  app = \"payments\"\n}\n",
+				Config:      ppConfig(v, jwt, 2) + "\ndata \"vaultboot_app_secret_path\" \"payments\" {\n  app            = \"payments\"\n  with_key_names = true\n}\n",
 				ExpectError: testharness.ErrorRE("Unable to Read App Secret Path", "Permission denied on "+payments.DataPath()+" (read)", "provider policy deliberately does not allow"),
 			},
 			{

@@ -25,8 +25,24 @@ resource "vaultboot_app_secret_path" "reporting" {
   purge_on_destroy = true
 }
 
+# A worker that reads its secret as a JSON file (/vault/secrets/app.json),
+# and whose injected agent trusts Vault's internal CA, synced into its
+# namespace as a Secret by a CA sync policy (see that resource's example).
+resource "vaultboot_app_secret_path" "ledger" {
+  app             = "ledger"
+  template_format = "json"
+
+  kubernetes {
+    namespaces       = ["ledger"]
+    service_accounts = ["ledger"]
+  }
+
+  injector_tls = vaultboot_namespace_ca_sync_policy.internal_ca.injector_tls
+}
+
 # The pod template annotations for the Vault Agent Injector: the pod gets
-# /vault/secrets/app.env with one KEY=value line per key of the secret.
+# /vault/secrets/app.env with one export KEY='value' line per key of the
+# secret, ready for `. /vault/secrets/app.env`.
 output "payments_pod_annotations" {
   value = vaultboot_app_secret_path.payments.agent_annotations
 }

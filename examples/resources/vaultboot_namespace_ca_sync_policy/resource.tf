@@ -1,6 +1,8 @@
 # The CA of the PKI mount that issues Vault's listener certificate reaches
-# every team namespace, so the Vault Agent Injector there can speak TLS to
-# Vault. The syncer (a small controller in vault-system) logs in through the
+# every team namespace as the Secret vault-ca, so the Vault Agent Injector
+# there can speak TLS to Vault: an app wires it with
+# injector_tls = vaultboot_namespace_ca_sync_policy.internal_ca.injector_tls.
+# The syncer (a small controller in vault-system) logs in through the
 # Kubernetes auth role E-ca-sync-internal-ca and reads the document at
 # document_path.
 resource "vaultboot_namespace_ca_sync_policy" "internal_ca" {
@@ -17,7 +19,7 @@ resource "vaultboot_namespace_ca_sync_policy" "internal_ca" {
   }
 
   target {
-    kind   = "ConfigMap"
+    kind   = "Secret"
     name   = "vault-ca"
     key    = "ca.crt"
     labels = { "app.kubernetes.io/managed-by" = "vault-ca-syncer" }
