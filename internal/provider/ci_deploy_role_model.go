@@ -117,6 +117,8 @@ func (m *ciDeployRoleModel) roleData(ctx context.Context, d naming.DeployRole, d
 	if diags.HasError() {
 		return nil
 	}
+	var auds []string
+	diags.Append(m.BoundAudiences.ElementsAs(ctx, &auds, false)...)
 	bound := make(map[string]any, len(eff))
 	for k, v := range eff {
 		bound[k] = v
@@ -126,7 +128,7 @@ func (m *ciDeployRoleModel) roleData(ctx context.Context, d naming.DeployRole, d
 		"role_type":               "jwt",
 		"user_claim":              m.UserClaim.ValueString(),
 		"groups_claim":            "",
-		"bound_audiences":         listStrings(ctx, types.ListValueMust(types.StringType, m.BoundAudiences.Elements()), diags),
+		"bound_audiences":         auds,
 		"bound_claims_type":       boundClaimsTypeString,
 		"bound_claims":            bound,
 		"token_policies":          []string{d.PolicyName()},
