@@ -43,6 +43,11 @@ resource "vaultboot_app_secret_path" "app" {
   delete_version_after = each.value.kv.delete_version_after
   custom_metadata      = merge(each.value.kv.custom_metadata, { owner-group = each.value.owner_group })
 
+  # The CA sync Secret covering the app's namespaces: the injected agent
+  # then trusts Vault's CA (tls-secret and ca-cert annotations).
+  injector_tls    = length(local.app_ca_sync[each.key]) == 1 ? vaultboot_namespace_ca_sync_policy.ca[one(local.app_ca_sync[each.key])].injector_tls : null
+  template_format = each.value.template_format
+
   dynamic "kubernetes" {
     for_each = length(each.value.namespaces) > 0 ? [each.value] : []
     content {

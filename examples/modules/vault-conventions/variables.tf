@@ -13,13 +13,15 @@ variable "apps" {
     The apps, keyed by app name (the app's secret lives at E/<key>). Per app:
     namespaces and service_accounts its pods run as (both empty: no Kubernetes
     role and no injector annotations), owner_group (a key of var.groups: that
-    group gets the app's write policy), and optional KV settings.
+    group gets the app's write policy), the injector's template_format
+    (shell, dotenv or json; default shell), and optional KV settings.
   EOT
   type = map(object({
     description      = optional(string)
     namespaces       = optional(set(string), [])
     service_accounts = optional(set(string), [])
     token_ttl        = optional(string)
+    template_format  = optional(string)
     owner_group      = string
     kv = optional(object({
       max_versions         = optional(number, 10)

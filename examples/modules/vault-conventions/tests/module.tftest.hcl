@@ -89,6 +89,17 @@ run "apply" {
     error_message = "billing (namespace team-billing) is covered by vault-ca's prefix team-, payments is not."
   }
   assert {
+    condition = (
+      output.apps["billing"].agent_annotations["vault.hashicorp.com/tls-secret"] == jsondecode(vaultboot_namespace_ca_sync_policy.ca["vault-ca"].document).target.name &&
+      output.apps["billing"].agent_annotations["vault.hashicorp.com/ca-cert"] == "/vault/tls/${jsondecode(vaultboot_namespace_ca_sync_policy.ca["vault-ca"].document).target.key}"
+    )
+    error_message = "billing's injector must mount exactly the Secret and key the vault-ca document tells the syncer to publish."
+  }
+  assert {
+    condition     = !contains(keys(output.apps["payments"].agent_annotations), "vault.hashicorp.com/tls-secret")
+    error_message = "payments is covered by no CA sync policy: it must get no TLS annotations."
+  }
+  assert {
     condition     = output.ca_sync_policies["vault-ca"].document_path == "secret/data/_vaultboot/modtest/ca-sync/vault-ca" && output.ca_sync_policies["vault-ca"].kubernetes_role == "modtest-ca-sync-vault-ca"
     error_message = "vault-ca's document or syncer role does not follow the naming contract."
   }
