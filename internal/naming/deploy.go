@@ -32,21 +32,14 @@ func (d DeployRole) RolePath(jwtMount string) string { return AuthRolePath(jwtMo
 // Name is the deploy role name N.
 func (d DeployRole) Name() string { return d.name }
 
-// Owner is "E/deploy-N", the owner in the policy's header. No app, binding
-// or CA sync policy can be named "deploy-*", so it is the role's alone.
-func (d DeployRole) Owner() string { return d.env.owner("deploy-" + d.name) }
+// PolicyOwner is the owner in the policy's header: the provider policy's,
+// since the policy is the provider policy byte for byte.
+func (d DeployRole) PolicyOwner() string { return d.env.ProviderPolicyOwner() }
 
-// Policy is the role's only token policy: the provider policy's rules
-// rendered with the role's owner in the header.
+// Policy is the role's only token policy: exactly the provider policy for
+// the same options, so an auditor can compare the two texts.
 func (d DeployRole) Policy(o ProviderPolicyOptions) (string, error) {
-	if o.JWTMount == "" {
-		o.JWTMount = DefaultJWTMount
-	}
-	r, err := d.env.providerPolicyRules(o)
-	if err != nil {
-		return "", err
-	}
-	return RenderPolicy(d.Owner(), r), nil
+	return d.env.ProviderPolicy(o)
 }
 
 // Claims GitLab and GitHub put in a CI job's ID token that say which kind

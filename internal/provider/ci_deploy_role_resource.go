@@ -127,7 +127,7 @@ func (r *ciDeployRoleResource) Create(ctx context.Context, req resource.CreateRe
 	}
 	if (existing.roleFound || existing.policyFound) && !existing.ours(d) && !plan.AdoptExisting.ValueBool() {
 		resp.Diagnostics.AddAttributeError(path.Root("name"), "Deploy Role Already Exists",
-			fmt.Sprintf("The role %s or the policy %s already exists and is not marked as managed by vaultboot (%s); import it (terraform import <address> %s) or set adopt_existing = true to take it over.", d.RolePath(plan.JWTMount.ValueString()), d.PolicyName(), d.Owner(), d.Name()))
+			fmt.Sprintf("The role %s or the policy %s already exists and is not marked as managed by vaultboot (%s); import it (terraform import <address> %s) or set adopt_existing = true to take it over.", d.RolePath(plan.JWTMount.ValueString()), d.PolicyName(), d.PolicyOwner(), d.Name()))
 		return
 	}
 	r.write(ctx, d, &plan, &resp.Diagnostics)

@@ -18,10 +18,10 @@ type deployRoleObjects struct {
 }
 
 // ours reports whether the objects that exist are vaultboot's for d: the
-// policy's header names d's owner. A role carries no marker: it counts as
-// ours when its policy is.
+// policy's header is the provider policy's. A role carries no marker: it
+// counts as ours when its policy is.
 func (o deployRoleObjects) ours(d naming.DeployRole) bool {
-	return o.policyFound && naming.PolicyOwner(o.policy) == d.Owner()
+	return o.policyFound && naming.PolicyOwner(o.policy) == d.PolicyOwner()
 }
 
 // readDeployRole reads the role and its policy concurrently.

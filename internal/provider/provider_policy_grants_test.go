@@ -102,7 +102,7 @@ func ppEveryGrantUsed(t *testing.T, v *testharness.Vault, auditFile string, d na
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := naming.RenderPolicy(d.Owner(), rules); got != deployPolicy {
+	if got := naming.RenderPolicy(d.PolicyOwner(), rules); got != deployPolicy {
 		t.Fatalf("the rules do not render the deploy policy")
 	}
 	grants := 0
