@@ -21,6 +21,9 @@ func ppEnableAudit(t *testing.T, v *testharness.Vault) string {
 	t.Helper()
 	file := filepath.Join(t.TempDir(), "audit.log")
 	v.Write(t, "sys/audit/proof", map[string]any{"type": "file", "options": map[string]any{"file_path": file}})
+	// Close the file before the temporary directory is removed (cleanups
+	// run last-registered first).
+	t.Cleanup(func() { v.Delete(t, "sys/audit/proof") })
 	return file
 }
 
