@@ -27,10 +27,12 @@ func main() {
 	if err := quietUnreadLogs(os.Environ(), os.Setenv); err != nil {
 		log.Fatal(err.Error())
 	}
+	stop := startProfiling()
 	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
 		Address: Address,
 		Debug:   debug,
 	})
+	stop()
 	if err != nil {
 		log.Fatal(err.Error())
 	}

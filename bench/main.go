@@ -53,6 +53,7 @@ type options struct {
 	outDir    string
 	readme    string
 	keep      bool
+	profile   string // directory for pprof profiles of the vaultboot build (empty: none)
 }
 
 func main() {
@@ -78,6 +79,7 @@ func parseFlags() (options, error) {
 	flag.StringVar(&o.outDir, "out", "bench/results", "directory for the markdown and CSV results")
 	flag.StringVar(&o.readme, "readme", "", "README whose Performance section gets the table (empty: leave it)")
 	only := flag.String("sides", envOr("BENCH_SIDES", "vaultboot,official,floor,split,baseline"), "which configurations run (split and baseline also need -split or -baseline) (env BENCH_SIDES)")
+	flag.StringVar(&o.profile, "profile", os.Getenv("BENCH_PROFILE"), "build vaultboot with -tags benchpprof and write its CPU and heap profiles into this directory (env BENCH_PROFILE); distorts the figures")
 	flag.BoolVar(&o.keep, "keep", false, "keep the working directory (configurations, state, logs)")
 	flag.Parse()
 	for _, f := range strings.FieldsFunc(*ns, func(r rune) bool { return r == ' ' || r == ',' }) {
@@ -98,7 +100,7 @@ func parseFlags() (options, error) {
 	if o.repo, err = os.Getwd(); err != nil {
 		return o, err
 	}
-	for _, p := range []*string{&o.vault, &o.official, &o.outDir, &o.baseline} {
+	for _, p := range []*string{&o.vault, &o.official, &o.outDir, &o.baseline, &o.profile} {
 		if *p == "" {
 			continue
 		}
@@ -123,6 +125,9 @@ func run(o options) error {
 	say("building the provider")
 	plugins := filepath.Join(work, "plugins")
 	build := exec.Command("go", "build", "-o", filepath.Join(plugins, "terraform-provider-vaultboot"), ".")
+	if o.profile != "" {
+		build.Args = append(build.Args[:2], "-tags", "benchpprof", "-o", filepath.Join(plugins, "terraform-provider-vaultboot"), ".")
+	}
 	build.Dir, build.Stdout, build.Stderr = o.repo, os.Stdout, os.Stderr
 	if err := build.Run(); err != nil {
 		return fmt.Errorf("building vaultboot: %w", err)
@@ -132,6 +137,12 @@ func run(o options) error {
 		return err
 	}
 	b := &bencher{o: o, work: work, env: terraformEnv(rc)}
+	if o.profile != "" {
+		if err := os.MkdirAll(o.profile, 0o755); err != nil {
+			return err
+		}
+		b.env = append(b.env, "VAULTBOOT_PPROF_DIR="+o.profile)
+	}
 	m, err := describeMachine(o)
 	if err != nil {
 		return err
@@ -285,8 +296,7 @@ func terraformEnv(rc string) []string {
 	var env []string
 	for _, kv := range os.Environ() {
 		k, _, _ := strings.Cut(kv, "=")
-		// VAULTBOOT_PPROF_DIR steers the profiling build (-tags benchpprof).
-		if strings.HasPrefix(k, "TF_") || strings.HasPrefix(k, "VAULT_") || (strings.HasPrefix(k, "VAULTBOOT_") && k != "VAULTBOOT_PPROF_DIR") {
+		if strings.HasPrefix(k, "TF_") || strings.HasPrefix(k, "VAULT_") || strings.HasPrefix(k, "VAULTBOOT_") {
 			continue
 		}
 		env = append(env, kv)

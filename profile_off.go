@@ -1,0 +1,5 @@
+//go:build !benchpprof
+
+package main
+
+func startProfiling() (stop func()) { return func() {} }
