@@ -8,7 +8,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
-	"github.com/hashicorp/terraform-plugin-framework-validators/objectvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -177,17 +176,11 @@ func appComputedAttributes() map[string]schema.Attribute {
 func appKubernetesBlock() schema.SingleNestedBlock {
 	return schema.SingleNestedBlock{
 		MarkdownDescription: "The Kubernetes auth role `E-A` the app's pods log in with. Without this block no role is made.",
-		// Required attributes of a single nested block are enforced even when
-		// the block is absent, so the block requires them instead.
-		Validators: []validator.Object{objectvalidator.AlsoRequires(
-			path.MatchRelative().AtName("namespaces"),
-			path.MatchRelative().AtName("service_accounts"),
-		)},
 		Attributes: map[string]schema.Attribute{
 			"namespaces": schema.SetAttribute{
 				MarkdownDescription: "Required. Namespaces whose service accounts may log in. `[\"*\"]` (any namespace) needs `allow_wildcard = true`.",
 				ElementType:         types.StringType,
-				Optional:            true, // required in the block: see the block's validator
+				Optional:            true, // required in the block: see ValidateConfig
 				Validators: []validator.Set{
 					setvalidator.SizeAtLeast(1),
 					setvalidator.ValueStringsAre(stringCheck{description: "Namespace", check: naming.ValidateNamespace}),
@@ -196,7 +189,7 @@ func appKubernetesBlock() schema.SingleNestedBlock {
 			"service_accounts": schema.SetAttribute{
 				MarkdownDescription: "Required. Service accounts that may log in. `[\"*\"]` (any service account) needs `allow_wildcard = true`.",
 				ElementType:         types.StringType,
-				Optional:            true, // required in the block: see the block's validator
+				Optional:            true, // required in the block: see ValidateConfig
 				Validators: []validator.Set{
 					setvalidator.SizeAtLeast(1),
 					setvalidator.ValueStringsAre(stringCheck{description: "Service Account", check: naming.ValidateServiceAccount}),
@@ -229,19 +222,34 @@ func appKubernetesBlock() schema.SingleNestedBlock {
 }
 
 // ValidateConfig checks what one attribute's validator cannot: injector TLS
-// against the kubernetes block, wildcards against allow_wildcard, and the
-// TTL pair.
+// against the kubernetes block, the attributes the kubernetes block
+// requires (required attributes of a single nested block would be enforced
+// even without the block), wildcards against allow_wildcard, and the TTL
+// pair. It reads only the attributes it checks: Terraform validates every
+// instance in every plan, and decoding the whole configuration was a large
+// part of that cost (make bench).
 func (r *appSecretPathResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
 	var m appSecretPathModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("kubernetes"), &m.Kubernetes)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("injector_tls"), &m.InjectorTLS)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("allow_wildcard"), &m.AllowWildcard)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
 	checkInjectorTLS(ctx, &m, &resp.Diagnostics)
-	if m.Kubernetes == nil {
+	k := m.Kubernetes
+	if k == nil {
 		return
 	}
-	k := m.Kubernetes
+	for _, a := range []struct {
+		name string
+		v    types.Set
+	}{{"namespaces", k.Namespaces}, {"service_accounts", k.ServiceAccounts}} {
+		if a.v.IsNull() {
+			resp.Diagnostics.AddAttributeError(path.Root("kubernetes").AtName(a.name), "Missing Required Attribute",
+				fmt.Sprintf("The kubernetes block needs %s: list who may log in as this app, or drop the block for an app without a Kubernetes role.", a.name))
+		}
+	}
 	if !m.AllowWildcard.IsUnknown() { // e.g. a variable during terraform validate
 		allow := m.AllowWildcard.ValueBool()
 		checkWildcard(ctx, path.Root("kubernetes").AtName("namespaces"), k.Namespaces, allow, "the named service accounts of any namespace", resp)
@@ -295,16 +303,29 @@ func (r *appSecretPathResource) ModifyPlan(ctx context.Context, req resource.Mod
 	if r.client == nil || !checkEnvironment(ctx, r.client, &resp.Diagnostics) || req.Plan.Raw.IsNull() {
 		return
 	}
-	var plan appSecretPathModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() || plan.App.IsUnknown() {
+	var name types.String
+	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("app"), &name)...)
+	if resp.Diagnostics.HasError() || name.IsUnknown() {
 		return
 	}
-	app, err := r.client.Env().App(plan.App.ValueString())
+	app, err := r.client.Env().App(name.ValueString())
 	if err != nil {
 		return // the attribute validator has reported it
 	}
-	checkInjectorTLS(ctx, &plan, &resp.Diagnostics) // its value may be known only now
+	inputs, diags := plannedInputs(ctx, req.Plan)
+	resp.Diagnostics.Append(diags...)
+	if diags.HasError() {
+		return
+	}
+	checkInjectorTLS(ctx, &inputs, &resp.Diagnostics) // its value may be known only now
+	if plannedAsExpected(ctx, req.Plan.Raw, inputs, app) {
+		return // a plan without changes: nothing to fill in or replace
+	}
+	var plan appSecretPathModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
 	resp.Diagnostics.Append(plan.setNames(ctx, app)...)
 	if plan.Kubernetes != nil {
 		plan.Kubernetes.TokenPolicies = stringList([]string{app.ReadPolicyName()})

@@ -149,3 +149,26 @@ func TestDiagnosticsProofread(t *testing.T) {
 		t.Errorf("description = \"\" refused: %v", opt.Diagnostics)
 	}
 }
+
+// TestAppSecretPathKubernetesRequires: a kubernetes block must name
+// namespaces and service accounts; without the block neither is needed.
+func TestAppSecretPathKubernetesRequires(t *testing.T) {
+	m := wildcardConfig(false, []string{"status"}, []string{"status"})
+	m.Kubernetes.Namespaces = types.SetNull(types.StringType)
+	resp := validateApp(t, m)
+	if resp.Diagnostics.ErrorsCount() != 1 {
+		t.Fatalf("kubernetes block without namespaces: %v, want one error", resp.Diagnostics)
+	}
+	e := resp.Diagnostics.Errors()[0]
+	if wp, ok := e.(diag.DiagnosticWithPath); !ok || wp.Path().String() != "kubernetes.namespaces" || e.Summary() != "Missing Required Attribute" {
+		t.Errorf("error %q (%q) is not a Missing Required Attribute on kubernetes.namespaces", e.Summary(), e.Detail())
+	}
+	m.Kubernetes.ServiceAccounts = types.SetNull(types.StringType)
+	if resp := validateApp(t, m); resp.Diagnostics.ErrorsCount() != 2 {
+		t.Errorf("kubernetes block without namespaces and service accounts: %v, want two errors", resp.Diagnostics)
+	}
+	m.Kubernetes = nil
+	if resp := validateApp(t, m); len(resp.Diagnostics) != 0 {
+		t.Errorf("no kubernetes block: %v, want no diagnostics", resp.Diagnostics)
+	}
+}
