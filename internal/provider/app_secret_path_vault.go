@@ -141,7 +141,7 @@ func deleteApp(ctx context.Context, c *vaultclient.Client, app naming.App, withR
 			warning = fmt.Sprintf("The KV secret %s is no longer marked as vaultboot's for %s, so destroy neither marked nor purged it.", app.LogicalPath(), app.Owner())
 			return nil
 		case purge:
-			return c.DeleteKVMetadata(gctx, app.MetadataPath())
+			return c.PurgeKVMetadata(gctx, app.MetadataPath())
 		}
 		meta.CustomMetadata[naming.RemovedKey] = now.UTC().Format(time.RFC3339)
 		return c.WriteKVMetadata(gctx, app.MetadataPath(), *meta)

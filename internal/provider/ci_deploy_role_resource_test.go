@@ -332,3 +332,54 @@ resource "vaultboot_ci_deploy_role" "test" {
 		},
 	})
 }
+
+// TestAccCIDeployRole_purgeNeedsAllowPurge: with the provider policy
+// rendered without allow_purge, destroying an app with purge_on_destroy is
+// refused by Vault and the error names allow_purge; the secret's versions
+// stay.
+func TestAccCIDeployRole_purgeNeedsAllowPurge(t *testing.T) {
+	v := testharness.Shared(t)
+	env, err := naming.NewEnv(testAccEnv, naming.DefaultConventions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	policy, err := env.ProviderPolicy(naming.ProviderPolicyOptions{JWTMount: "deploypurge"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v.Write(t, naming.PolicyPath("deploy-purge-proof"), map[string]any{"policy": policy})
+	token := v.Write(t, "auth/token/create", map[string]any{"policies": []string{"deploy-purge-proof"}, "no_default_policy": true, "ttl": "15m"}).Auth.ClientToken
+	app, _ := env.App("purge-proof")
+	withApp := `
+resource "vaultboot_app_secret_path" "test" {
+  app              = "purge-proof"
+  purge_on_destroy = true
+}
+`
+	asToken := fmt.Sprintf("provider \"vaultboot\" {\n  address     = %q\n  token       = %q\n  environment = %q\n}\n", v.Addr, token, testAccEnv)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: testAccConfig(t, withApp),
+				Check: func(*terraform.State) error {
+					v.Write(t, app.DataPath(), map[string]any{"data": map[string]any{"K": "v1"}})
+					return nil
+				},
+			},
+			{
+				Config:      asToken,
+				ExpectError: testharness.ErrorRE("Permission denied on "+app.MetadataPath()+" (delete)", "allow_purge = true"),
+			},
+			{
+				// The refused purge kept every version; root destroys.
+				PreConfig: func() {
+					if v.Read(t, app.DataPath()) == nil {
+						t.Error("the secret's versions were erased by a refused purge")
+					}
+				},
+				Config: testAccConfig(t, ""),
+			},
+		},
+	})
+}

@@ -68,6 +68,18 @@ func (c *Client) DeleteKVMetadata(ctx context.Context, path string) error {
 	return c.remove(ctx, path)
 }
 
+// PurgeKVMetadata deletes an app secret's metadata, which erases every
+// version. A 403 says why: the provider policy grants it only when it is
+// rendered with allow_purge.
+func (c *Client) PurgeKVMetadata(ctx context.Context, path string) error {
+	err := c.remove(ctx, path)
+	var verr *Error
+	if errors.As(err, &verr) && verr.Status == http.StatusForbidden {
+		verr.Hint = "Purging erases every version of the secret, which the provider policy allows only when it is rendered with allow_purge = true (data.vaultboot_provider_policy, vaultboot_ci_deploy_role): set it there and re-apply the policy, or set purge_on_destroy = false to keep the secret"
+	}
+	return err
+}
+
 // ReadKVData reads the latest version's data at a KV v2 data path. Only for
 // vaultboot's own documents (the stamp, CA sync documents) and public CA
 // material: callers never put what it returns in state unless it is not a
