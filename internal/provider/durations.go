@@ -22,6 +22,25 @@ func validDuration() validator.String {
 	}}
 }
 
+// validRetryTimeout accepts a retry window of one second or more.
+func validRetryTimeout() validator.String {
+	return stringCheck{description: "Retry Timeout", check: func(s string) error {
+		_, err := parseRetryTimeout(s)
+		return err
+	}}
+}
+
+// parseRetryTimeout refuses a window under a second: every request needs
+// room for one attempt, and "0s" reads as "no retries" to some and "retry
+// forever" to others, so it is neither.
+func parseRetryTimeout(s string) (time.Duration, error) {
+	d, err := parseDuration(s)
+	if err == nil && d < time.Second {
+		return 0, fmt.Errorf("%s is shorter than one second: retry_timeout is the time one request may spend retrying through Vault maintenance and must leave room for an attempt; use \"1s\" to fail fast, or the default \"2m\" to ride out a leader change or upgrade", naming.Describe(s))
+	}
+	return d, err
+}
+
 func parseDuration(s string) (time.Duration, error) {
 	d, err := time.ParseDuration(s)
 	if days, ok := strings.CutSuffix(s, "d"); ok && err != nil {

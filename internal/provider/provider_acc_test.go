@@ -141,6 +141,7 @@ func TestAccProvider_planTimeValidation(t *testing.T) {
 		"uppercase environment": {block(`address = "http://127.0.0.1:1"`, `token = "x"`, `environment = "Prod"`), `"Prod" is not a valid environment`},
 		"slash in environment":  {block(`address = "http://127.0.0.1:1"`, `token = "x"`, `environment = "prod/x"`), "not a valid environment"},
 		"negative retry":        {block(`address = "http://127.0.0.1:1"`, `token = "x"`, `environment = "acc"`, `retry_timeout = "-1s"`), "is negative"},
+		"zero retry":            {block(`address = "http://127.0.0.1:1"`, `token = "x"`, `environment = "acc"`, `retry_timeout = "0s"`), `"0s" is shorter than one second`},
 		"bad kv mount": {block(`address = "http://127.0.0.1:1"`, `token = "x"`, `environment = "acc"`,
 			"conventions {", `  kv_mount = "../sys"`, "}"), "not a valid mount path"},
 	}

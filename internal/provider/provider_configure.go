@@ -83,7 +83,7 @@ func (p *vaultbootProvider) clientConfig(m *providerModel, resp *provider.Config
 			"Vault's certificate is not verified, so anyone on the network path can read the token. Use ca_cert_file instead outside throwaway test servers.")
 	}
 	if !m.RetryTimeout.IsNull() {
-		d, err := parseDuration(m.RetryTimeout.ValueString())
+		d, err := parseRetryTimeout(m.RetryTimeout.ValueString())
 		if err != nil {
 			resp.Diagnostics.AddAttributeError(path.Root("retry_timeout"), "Invalid Duration", capitalize(err.Error())+".")
 			return cfg, false

@@ -65,6 +65,7 @@ type Client struct {
 	env          naming.Env
 	retryTimeout time.Duration
 	requests     atomic.Int64
+	outage       outage
 
 	guard guard
 }

@@ -21,6 +21,11 @@ type Error struct {
 	Cause    error
 	// Retried is the time spent retrying before giving up (0 if not retried).
 	Retried time.Duration
+	// Window is the provider's retry_timeout, set when Retried is.
+	Window time.Duration
+	// NotTried marks a request that was not sent because Vault had already
+	// failed every request for longer than Window; Retried is then how long.
+	NotTried bool
 	// Hint, when set, replaces the generic advice for the status: the typed
 	// call knows better what the failure means (e.g. a PKI mount without CA).
 	Hint string
@@ -41,8 +46,11 @@ func (e *Error) Error() string {
 	if msg := strings.TrimRight(e.vaultMessage(), ". \n\t"); msg != "" {
 		fmt.Fprintf(&b, ": %s", msg)
 	}
-	if e.Retried > 0 {
-		fmt.Fprintf(&b, " (gave up after retrying for %s)", e.Retried.Round(time.Millisecond))
+	switch {
+	case e.NotTried:
+		fmt.Fprintf(&b, " (not tried: Vault has failed every request for %s, longer than retry_timeout = %s)", e.Retried.Round(time.Second), e.Window)
+	case e.Retried > 0:
+		fmt.Fprintf(&b, " (gave up after retrying for %s; retry_timeout = %s)", e.Retried.Round(time.Millisecond), e.Window)
 	}
 	if hint := e.hint(); hint != "" {
 		fmt.Fprintf(&b, ". %s", hint)
@@ -69,7 +77,7 @@ func (e *Error) hint() string {
 	case e.Status == http.StatusForbidden:
 		return "The token needs the policy printed by data.vaultboot_provider_policy, or it has expired"
 	case e.Status == 0 || e.Status >= 500 || e.Status == http.StatusTooManyRequests:
-		return "Check that Vault is reachable, unsealed and has an active node, or raise the provider's retry_timeout"
+		return "Check that Vault is reachable, unsealed and has an active node, then run the apply again: it recognises the objects this one made. Raise the provider's retry_timeout if Vault's maintenance windows are longer"
 	case e.Status == http.StatusBadRequest:
 		return "Vault rejected the request; check the values given for this object"
 	}

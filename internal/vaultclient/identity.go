@@ -2,6 +2,7 @@ package vaultclient
 
 import (
 	"context"
+	"net/http"
 	"strings"
 
 	"github.com/vaultboot/terraform-provider-vaultboot/internal/naming"
@@ -80,13 +81,22 @@ func (c *Client) DeleteIdentityGroupByName(ctx context.Context, name string) err
 }
 
 // CreateGroupAlias creates a group alias on mountAccessor for the group
-// groupID and returns the alias id.
+// groupID and returns the alias id. Creating is the one identity write
+// that is not idempotent: when a retried attempt finds the alias made by
+// an earlier attempt whose answer was lost (a node restarting mid-request),
+// Vault says the combination is in use, and the alias already on groupID
+// is the success it would have answered.
 func (c *Client) CreateGroupAlias(ctx context.Context, name, mountAccessor, groupID string) (string, error) {
 	s, err := c.write(ctx, naming.IdentityGroupAliasPath(), map[string]any{
 		"name":           name,
 		"mount_accessor": mountAccessor,
 		"canonical_id":   groupID,
 	})
+	if StatusOf(err) == http.StatusBadRequest {
+		if holder, found, lerr := c.LookupGroupByAlias(ctx, name, mountAccessor); lerr == nil && found && holder.ID == groupID && holder.Alias != nil {
+			return holder.Alias.ID, nil
+		}
+	}
 	if err != nil || s == nil {
 		return "", err
 	}

@@ -1,0 +1,90 @@
+package vaultclient
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/vaultboot/terraform-provider-vaultboot/internal/testharness"
+)
+
+// TestHangingNodeIsBoundedByTheWindow: a node that accepts connections and
+// never answers ends a request at most one attempt after its window, and
+// once the window is spent, the run's later requests fail at once instead
+// of each hanging for a window of its own.
+func TestHangingNodeIsBoundedByTheWindow(t *testing.T) {
+	hang := testharness.NewHangingListener(t)
+	const window = 3 * time.Second
+	c := newClient(t, hang.URL, "t", window)
+	limit := window + attemptTimeout(window) + time.Second
+
+	start := time.Now()
+	_, _, err := c.ReadPolicy(context.Background(), "default")
+	first := time.Since(start)
+	if err == nil {
+		t.Fatal("read from a node that never answers succeeded")
+	}
+	t.Logf("first request gave up after %s: %v", first.Round(time.Millisecond), err)
+	if first < window || first > limit {
+		t.Errorf("first request took %s, want between the window %s and %s", first, window, limit)
+	}
+	for _, want := range []string{"sys/policies/acl/default", "no answer from Vault", "gave up after retrying", "retry_timeout = 3s", "run the apply again"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not contain %q", err, want)
+		}
+	}
+	if hang.Accepted() == 0 {
+		t.Fatal("the hanging listener never saw a connection")
+	}
+
+	// What a terraform walk does next: many more requests, some parallel.
+	var wg sync.WaitGroup
+	rest := time.Now()
+	for i := range 40 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, _, err := c.ReadPolicy(context.Background(), "p"+string(rune('a'+i%26)))
+			var verr *Error
+			if !errors.As(err, &verr) || !verr.NotTried || !strings.Contains(err.Error(), "not tried: Vault has failed every request for") {
+				t.Errorf("request after the spent window: %v", err)
+			}
+		}()
+	}
+	wg.Wait()
+	if d := time.Since(rest); d > time.Second {
+		t.Errorf("40 requests after the spent window took %s, want them refused at once", d)
+	}
+	if total := time.Since(start); total > limit {
+		t.Errorf("41 requests to a hanging node took %s, want at most retry_timeout + one attempt = %s", total, limit)
+	}
+}
+
+// TestOutageEndsWhenVaultAnswers: a run of failures shorter than the window
+// followed by an answer leaves no memory of the outage behind.
+func TestOutageEndsWhenVaultAnswers(t *testing.T) {
+	v := testharness.Shared(t)
+	proxy, _ := flakyProxy(t, v.Addr, 3, false)
+	c := newClient(t, proxy.URL, v.Token, 10*time.Second)
+	if _, _, err := c.ReadPolicy(context.Background(), "default"); err != nil {
+		t.Fatalf("read through 3 failures: %v", err)
+	}
+	if last, _ := c.outage.exhausted(0); last != nil {
+		t.Fatalf("outage still recorded after Vault answered: %v", last)
+	}
+}
+
+func TestAttemptTimeout(t *testing.T) {
+	for window, want := range map[time.Duration]time.Duration{
+		time.Second:         minAttemptTimeout,
+		5 * time.Second:     5 * time.Second,
+		DefaultRetryTimeout: maxAttemptTimeout,
+	} {
+		if got := attemptTimeout(window); got != want {
+			t.Errorf("attemptTimeout(%s) = %s, want %s", window, got, want)
+		}
+	}
+}
