@@ -42,6 +42,8 @@ func Main(m *testing.M) int {
 	}
 	shared = v
 	defer v.stop()
+	defer stopSharedCluster()
+	defer removeProviderBinary()
 	return m.Run()
 }
 
