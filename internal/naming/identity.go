@@ -18,7 +18,7 @@ func IdentityLookupGroupPath() string { return "identity/lookup/group" }
 const MaxGroupIDLength = 256
 
 // GroupIDRule describes the allowed IdP group ids in error messages.
-const GroupIDRule = "the group id exactly as it appears in the IdP token's groups claim: 1 to 256 characters, no control characters and no leading or trailing whitespace"
+const GroupIDRule = "the group id exactly as it appears in the IdP token's groups claim: 1 to 256 characters, no control or invisible formatting characters and no leading or trailing whitespace"
 
 // ValidateGroupID checks an IdP group id. It becomes a group alias name and a
 // bound claim value, which Vault compares exactly, so whitespace at either
@@ -26,7 +26,7 @@ const GroupIDRule = "the group id exactly as it appears in the IdP token's group
 func ValidateGroupID(id string) error { return validateExact("group id", GroupIDRule, id) }
 
 // ClaimValueRule describes the allowed bound claim values in error messages.
-const ClaimValueRule = "1 to 256 characters, no control characters and no leading or trailing whitespace"
+const ClaimValueRule = "1 to 256 characters, no control or invisible formatting characters and no leading or trailing whitespace"
 
 // ValidateClaimValue checks a value a login role's bound claim accepts;
 // like a group id it is compared exactly.
@@ -42,8 +42,11 @@ func validateExact(what, rule, s string) error {
 		return fmt.Errorf("the %s %s has leading or trailing whitespace, which never matches a token's claim: use %s", what, Describe(s), rule)
 	}
 	for _, r := range s {
-		if unicode.IsControl(r) || r == utf8.RuneError {
-			return fmt.Errorf("the %s %s contains a control character or invalid UTF-8: use %s", what, Describe(s), rule)
+		// Format characters (zero-width spaces and joiners, bidi overrides,
+		// the BOM) are invisible: a value holding one looks right in review
+		// and never matches the claim the IdP sends.
+		if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || r == utf8.RuneError {
+			return fmt.Errorf("the %s %s contains a control character, an invisible formatting character or invalid UTF-8: use %s", what, Describe(s), rule)
 		}
 	}
 	return nil

@@ -53,7 +53,7 @@ func (r *oidcGroupBindingResource) Schema(_ context.Context, _ resource.SchemaRe
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"group_id": schema.StringAttribute{
-				MarkdownDescription: "The IdP group id exactly as it appears in the token's groups claim (an object id, a group name or a path such as `/platform/payments`). It names the group alias and, with `login_role`, the value the groups claim must contain. No leading or trailing whitespace, no control characters. Changing it updates the alias in place; the identity group stays. " +
+				MarkdownDescription: "The IdP group id exactly as it appears in the token's groups claim (an object id, a group name or a path such as `/platform/payments`). It names the group alias and, with `login_role`, the value the groups claim must contain. No leading or trailing whitespace, no control or invisible formatting characters (zero-width, bidi, BOM). Changing it updates the alias in place; the identity group stays. " +
 					"Note: Vault matches group aliases case-insensitively, so through a role without bound claims a token whose groups claim holds this id in another case gets the policies too; the `login_role`'s bound claim compares exactly.",
 				Required:   true,
 				Validators: []validator.String{validGroupID()},
