@@ -1,0 +1,257 @@
+package e2e
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/vault/api"
+
+	"github.com/vaultboot/terraform-provider-vaultboot/internal/testharness"
+)
+
+var prepareOnce sync.Once
+
+// cluster returns the shared HA cluster with the mounts the fleets use:
+// KV v2 at secret/, auth/kubernetes, auth/oidc and a PKI CA at pki/. It is
+// healed when the test ends, for the next one.
+func cluster(t *testing.T) *testharness.Cluster {
+	t.Helper()
+	c := testharness.SharedCluster(t)
+	prepareOnce.Do(func() {
+		t.Logf("HA cluster start cost: %s (3 nodes: init, unseal, join, 3 voters)", c.StartCost.Round(time.Millisecond))
+		v := c.Vault(c.Nodes[0])
+		v.EnableSecrets(t, "secret", "kv", map[string]string{"version": "2"})
+		v.EnableAuth(t, "kubernetes", "kubernetes")
+		v.EnableAuth(t, "oidc", "oidc")
+		v.GenerateRootCA(t, "pki", "vaultboot ha root", "8760h")
+	})
+	t.Cleanup(func() { c.Heal(t) })
+	return c
+}
+
+// TestHA_cluster proves the harness plays the failures SPEC §5 lists: a
+// killed leader is replaced, a restarted node answers 503 "Vault is sealed"
+// until unsealed, and a step-down moves the leadership.
+func TestHA_cluster(t *testing.T) {
+	c := cluster(t)
+	leader := c.Leader(t)
+	var standby *testharness.Node
+	for _, n := range c.Nodes {
+		if n != leader {
+			standby = n
+			break
+		}
+	}
+	killed := time.Now()
+	c.Kill(t, leader)
+	waitServing(t, c, standby, 60*time.Second)
+	if _, err := c.NodeClient(standby).Logical().Write("sys/policies/acl/ha-probe", map[string]any{"policy": `path "x" { capabilities = ["read"] }`}); err != nil {
+		t.Fatalf("write through %s after the leader died: %v", standby.ID, err)
+	}
+	t.Logf("leader %s killed: %s serves reads and forwarded writes again after %s", leader.ID, standby.ID, time.Since(killed).Round(time.Millisecond))
+
+	c.Start(t, leader)
+	_, err := c.NodeClient(leader).Logical().Read("sys/policies/acl/ha-probe")
+	var re *api.ResponseError
+	if !errors.As(err, &re) || re.StatusCode != 503 || !strings.Contains(err.Error(), "Vault is sealed") {
+		t.Fatalf("restarted node answered %v, want 503 Vault is sealed", err)
+	}
+	c.Unseal(t, leader)
+	c.WaitHealthy(t, 2*time.Minute)
+
+	before := c.StepDown(t)
+	if after := c.Leader(t); after == before {
+		t.Fatalf("%s still leads after step-down", before.ID)
+	}
+}
+
+// TestHA_rollingUpgradeDuringApply restarts every node in turn while an
+// apply of 200 apps, 20 bindings and a CA sync policy runs through node1:
+// node1 first (down, then sealed, for over 30 s), then the other standby,
+// then the leader after sys/step-down. The apply rides it out with the
+// default retry_timeout, Vault holds exactly what the state says, and the
+// next plan is empty.
+func TestHA_rollingUpgradeDuringApply(t *testing.T) {
+	c := cluster(t)
+	n1 := c.Nodes[0]
+	f := fleet{env: "roll", apps: 200, bindings: 20, casync: true}
+	w := testharness.NewWorkdir(t)
+	w.WriteConfig(t, f.config(c.Vault(n1)))
+	logPath := filepath.Join(w.Dir, "provider.log")
+	w.SetEnv("TF_LOG_PROVIDER=DEBUG", "TF_LOG_PATH="+logPath)
+	// node1 is the provider's only address: it is restarted first, as a
+	// standby, so its outage falls inside the apply.
+	if c.Leader(t) == n1 {
+		c.StepDown(t)
+		c.WaitHealthy(t, time.Minute)
+	}
+
+	a := startApply(t, w)
+	a.waitObjects(t, c, f.env, 20)
+	_, outage := restartNode(t, c, n1, 18*time.Second, 14*time.Second)
+	var other *testharness.Node
+	leader := c.Leader(t)
+	for _, n := range c.Nodes[1:] {
+		if n != leader {
+			other = n
+		}
+	}
+	restartNode(t, c, other, 3*time.Second, 2*time.Second)
+	c.StepDown(t)
+	lastStopped, _ := restartNode(t, c, leader, 3*time.Second, 2*time.Second)
+	rolled := time.Now()
+
+	out, err := a.wait()
+	if err != nil {
+		t.Fatalf("apply during the rolling upgrade failed (%v):\n%s", err, tailOf(out))
+	}
+	t.Logf("apply took %s; node1 was unreachable or sealed for %s; the apply ended %s after the last node (the old leader) was stopped and %s after it served again",
+		time.Since(a.start).Round(time.Second), outage.Round(time.Millisecond), a.end.Sub(lastStopped).Round(time.Millisecond), a.end.Sub(rolled).Round(time.Millisecond))
+	if a.end.Before(lastStopped.Add(time.Second)) {
+		t.Errorf("the apply ended before the last node was stopped: the test did not cover the whole upgrade")
+	}
+	logRetries(t, logPath)
+	checkConverged(t, w, c.NodeClient(n1), f)
+	w.PlanIsEmpty(t)
+}
+
+// runningApply is a `terraform apply` running in the background.
+type runningApply struct {
+	cmd   *exec.Cmd
+	out   *bytes.Buffer
+	start time.Time
+	end   time.Time
+	done  chan error
+}
+
+func startApply(t *testing.T, w *testharness.Workdir) *runningApply {
+	t.Helper()
+	return startRaw(t, w, []string{"apply", "-auto-approve", "-no-color"})
+}
+
+// startRaw starts terraform with args in the background; the test's end
+// kills it if it still runs.
+func startRaw(t *testing.T, w *testharness.Workdir, args []string) *runningApply {
+	t.Helper()
+	a := &runningApply{out: &bytes.Buffer{}, done: make(chan error, 1)}
+	a.cmd = w.Command(context.Background(), a.out, args...)
+	a.start = time.Now()
+	if err := a.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() {
+		err := a.cmd.Wait()
+		a.end = time.Now()
+		a.done <- err
+	}()
+	t.Cleanup(func() { _ = testharness.KillGroup(a.cmd) })
+	return a
+}
+
+// wait returns the apply's output and exit error.
+func (a *runningApply) wait() (string, error) {
+	err := <-a.done
+	a.done <- err
+	return a.out.String(), err
+}
+
+func (a *runningApply) finished() bool {
+	select {
+	case err := <-a.done:
+		a.done <- err
+		return true
+	default:
+		return false
+	}
+}
+
+// waitObjects waits until the apply has written at least n policies of env,
+// i.e. it is mid-way. An apply that ends first fails the test.
+func (a *runningApply) waitObjects(t *testing.T, c *testharness.Cluster, env string, n int) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Minute)
+	for {
+		if a.finished() {
+			out, err := a.wait()
+			t.Fatalf("the apply ended (%v) before it wrote %d policies:\n%s", err, n, tailOf(out))
+		}
+		if len(vaultInventory(t, c.NodeClient(c.Nodes[0]), env).policies) >= n {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the apply wrote fewer than %d policies in 5 minutes", n)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+}
+
+// restartNode plays one node's upgrade: stop, stay down, start, stay sealed,
+// unseal, then wait until it serves and the cluster has three voters again.
+// It returns when the node was stopped and how long it did not serve.
+func restartNode(t *testing.T, c *testharness.Cluster, n *testharness.Node, down, sealed time.Duration) (time.Time, time.Duration) {
+	t.Helper()
+	begin := time.Now()
+	c.Stop(t, n)
+	time.Sleep(down)
+	c.Start(t, n)
+	time.Sleep(sealed)
+	c.Unseal(t, n)
+	waitServing(t, c, n, time.Minute)
+	outage := time.Since(begin)
+	t.Logf("%s restarted: not serving for %s", n.ID, outage.Round(time.Millisecond))
+	c.WaitHealthy(t, 2*time.Minute)
+	return begin, outage
+}
+
+func waitServing(t *testing.T, c *testharness.Cluster, n *testharness.Node, timeout time.Duration) {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for !c.Serving(t.Context(), n) {
+		if time.Now().After(deadline) {
+			t.Fatalf("%s does not serve %s after it was unsealed", n.ID, timeout)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+var retryLine = regexp.MustCompile(`retrying Vault request[^\n]*?\bstatus"?[=:] ?(\d+)`)
+
+// logRetries reports the retries the provider logged, by HTTP status (0 is
+// no answer: refused, reset, timed out). A rolling upgrade with none would
+// mean the test never hit the outage.
+func logRetries(t *testing.T, logPath string) {
+	t.Helper()
+	raw, err := os.ReadFile(logPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	byStatus := map[string]int{}
+	for _, m := range retryLine.FindAllSubmatch(raw, -1) {
+		byStatus[string(m[1])]++
+	}
+	t.Logf("provider retries by status: %v", byStatus)
+	if len(byStatus) == 0 {
+		t.Error("the provider logged no retry: the apply never met the outage")
+	}
+}
+
+// tailOf keeps the end of a long terraform output.
+func tailOf(out string) string {
+	if i := strings.Index(out, "Error: "); i >= 0 {
+		return testharness.Diagnostics(out)
+	}
+	const keep = 6000
+	if len(out) > keep {
+		return "...\n" + out[len(out)-keep:]
+	}
+	return out
+}
