@@ -383,3 +383,51 @@ resource "vaultboot_app_secret_path" "test" {
 		},
 	})
 }
+
+// TestAccCIDeployRole_loginRolePoliciesRefused: a binding whose login role
+// has token policies of its own is refused to a token holding the provider
+// policy, and the error says why.
+func TestAccCIDeployRole_loginRolePoliciesRefused(t *testing.T) {
+	v := testharness.Shared(t)
+	const mount = "deploytp"
+	accessor := v.EnableAuth(t, mount, "jwt")
+	env, err := naming.NewEnv(testAccEnv, naming.DefaultConventions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	policy, err := env.ProviderPolicy(naming.ProviderPolicyOptions{JWTMount: "deploytp-ci", BindingAuthMounts: []string{mount}, Accessors: map[string]string{mount: accessor}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v.Write(t, naming.PolicyPath("deploy-tp-proof"), map[string]any{"policy": policy})
+	token := v.Write(t, "auth/token/create", map[string]any{"policies": []string{"deploy-tp-proof"}, "no_default_policy": true, "ttl": "15m"}).Auth.ClientToken
+	cfg := fmt.Sprintf(`provider "vaultboot" {
+  address     = %q
+  token       = %q
+  environment = %q
+}
+
+resource "vaultboot_oidc_group_binding" "test" {
+  name       = "tp-proof"
+  group_id   = "grp-tp-proof"
+  policies   = ["acc-x-read"]
+  auth_mount = %q
+  login_role {
+    bound_audiences = ["x"]
+    token_policies  = ["acc-tp-extra"]
+  }
+}
+`, v.Addr, token, testAccEnv, mount)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:      cfg,
+			ExpectError: testharness.ErrorRE("Unable to Write the Login Role", "refuses login roles with token policies of their own"),
+		}},
+	})
+	if s := v.Read(t, naming.AuthRolePath(mount, "acc-tp-proof")); s != nil {
+		t.Errorf("the login role was written: %v", s.Data)
+	}
+	// The group was written before the refused role: remove it.
+	v.Delete(t, naming.IdentityGroupByNamePath("acc-tp-proof"))
+}

@@ -2,7 +2,9 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"net/http"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -206,4 +208,15 @@ func loginRoleDuration(v any, prior types.String) types.String {
 		}
 	}
 	return types.StringValue(shortDuration(d))
+}
+
+// loginRoleWriteError says why a token holding the provider policy may not
+// write a role with token policies: the policy refuses them on purpose, so
+// the generic "needs the provider policy" hint would mislead.
+func loginRoleWriteError(err error, data map[string]any) error {
+	var verr *vaultclient.Error
+	if policies, _ := data["token_policies"].([]string); len(policies) > 0 && errors.As(err, &verr) && verr.Status == http.StatusForbidden {
+		verr.Hint = "The provider policy refuses login roles with token policies of their own (a token that could write them could give any login any policy): grant them through the binding's policies, or apply this binding with an administrator's token"
+	}
+	return err
 }

@@ -472,7 +472,7 @@ func (r *oidcGroupBindingResource) writeRole(ctx context.Context, b naming.Bindi
 		return false
 	}
 	if err := r.client.WriteRole(ctx, b.LoginRolePath(mountPath), data); err != nil {
-		addVaultError(diags, "Unable to Write the Login Role", err)
+		addVaultError(diags, "Unable to Write the Login Role", loginRoleWriteError(err, data))
 		return false
 	}
 	return true
