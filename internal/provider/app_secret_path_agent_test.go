@@ -16,6 +16,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
@@ -102,7 +103,10 @@ resource "vaultboot_app_secret_path" %[1]q {
 					if attrs["agent_annotations.vault.hashicorp.com/agent-inject-secret-"+file] != app.DataPath() || tmpl == "" {
 						return fmt.Errorf("%s: no template annotation for %s in %v", name, file, attrs)
 					}
-					rendered := v.RenderWithAgent(t, testharness.AgentAuth{Token: childToken(t, v, app.ReadPolicyName())}, tmpl, "")
+					rendered, err := v.RenderWithAgent(t, testharness.AgentAuth{Token: childToken(t, v, app.ReadPolicyName())}, tmpl, "", time.Minute)
+					if err != nil {
+						return err
+					}
 					if err := checkRendered(t, format, rendered, envKeys, all); err != nil {
 						return fmt.Errorf("%s: %w\nrendered:\n%s", format, err, rendered)
 					}

@@ -26,12 +26,13 @@ type AgentAuth struct {
 // (exit_after_auth, as the injector's init container does) with one
 // template, and returns the file it rendered. caCertFile is the CA file
 // the agent trusts (the injector's vault.hashicorp.com/ca-cert); "" uses
-// the server's own CA for a TLS server.
-func (v *Vault) RenderWithAgent(t testing.TB, auth AgentAuth, template, caCertFile string) []byte {
+// the server's own CA for a TLS server. The agent retries a failed login
+// until timeout, which is then the error.
+func (v *Vault) RenderWithAgent(t testing.TB, auth AgentAuth, template, caCertFile string, timeout time.Duration) ([]byte, error) {
 	t.Helper()
 	bin, err := EnsureVault()
 	if err != nil {
-		t.Fatalf("vault: %v", err)
+		return nil, err
 	}
 	dir := t.TempDir()
 	write := func(name, content string) string {
@@ -67,17 +68,17 @@ template {
   error_on_missing_key = true
 }
 `, filepath.Join(dir, "agent.pid"), vaultStanza, method, write("template.ctmpl", template), dest))
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, bin, "agent", "-config="+config)
 	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + dir} // no VAULT_* from the test's environment
 	out, err := cmd.CombinedOutput()
 	if err != nil {
-		t.Fatalf("vault agent: %v\n%s", err, tail(out))
+		return nil, fmt.Errorf("vault agent: %w\n%s", err, tail(out))
 	}
 	rendered, err := os.ReadFile(dest)
 	if err != nil {
-		t.Fatalf("vault agent rendered nothing: %v\n%s", err, tail(out))
+		return nil, fmt.Errorf("vault agent rendered nothing: %w\n%s", err, tail(out))
 	}
-	return rendered
+	return rendered, nil
 }
