@@ -54,6 +54,6 @@ func warnBindingPolicies(ctx context.Context, c *vaultclient.Client, names []str
 	}
 	if len(other) > 0 {
 		diags.AddAttributeWarning(path.Root("policies"), "Granted Policy Belongs to Another Environment",
-			fmt.Sprintf("vaultboot wrote %s for another environment than %+q: granting it here crosses environments. Grant this environment's policies instead.", strings.Join(other, ", "), env.Name()))
+			fmt.Sprintf("By their vaultboot header these policies belong to another environment than %+q: %s. Granting them here crosses environments; grant this environment's policies instead.", env.Name(), strings.Join(other, ", ")))
 	}
 }
