@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/vault/api"
 
@@ -131,8 +132,11 @@ output "ca_sync_policies" {
 		t.Fatal(err)
 	}
 	tmpl := app.AgentAnnotations["vault.hashicorp.com/agent-inject-template-app.env"]
-	rendered := v.RenderWithAgent(t, testharness.AgentAuth{Token: token.Auth.ClientToken}, tmpl, filepath.Join(secretMount, strings.TrimPrefix(caCert, "/vault/tls/")))
-	if !strings.Contains(string(rendered), "DB_PASSWORD=") {
-		t.Errorf("the agent trusting the synced CA rendered %q, want the app's secret", rendered)
+	rendered, err := v.RenderWithAgent(t, testharness.AgentAuth{Token: token.Auth.ClientToken}, tmpl, filepath.Join(secretMount, strings.TrimPrefix(caCert, "/vault/tls/")), time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := `export DB_PASSWORD='s3cr'\''et'`; !strings.Contains(string(rendered), want) {
+		t.Errorf("the agent trusting the synced CA rendered %q, want the app's secret: %s", rendered, want)
 	}
 }
