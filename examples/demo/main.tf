@@ -12,6 +12,7 @@ terraform {
 # Address and token come from VAULT_ADDR and VAULT_TOKEN.
 provider "vaultboot" {
   environment = "demo"
+  owner       = "vaultboot/demo"
 }
 
 # Stamp the Vault as environment "demo": a provider configured for any other

@@ -7,11 +7,13 @@ terraform {
 }
 
 # A token from VAULT_TOKEN (or ~/.vault-token) and the address from VAULT_ADDR
-# work too; environment is always required.
+# work too; environment is always required. owner falls back to
+# VAULTBOOT_OWNER, then CI_PROJECT_PATH (GitLab) or GITHUB_REPOSITORY (GitHub).
 provider "vaultboot" {
   address      = "https://vault.internal:8200"
   ca_cert_file = "/etc/ssl/internal-ca.pem"
   environment  = "production"
+  owner        = "platform/vault-config"
 
   # In CI, log in with the pipeline's ID token instead of a token.
   auth_login_jwt {

@@ -67,7 +67,7 @@ func rules(paths []string, caps ...string) []Rule {
 func (a App) ReadPolicy() string {
 	r := rules(both(a.DataPath()), "read")
 	r = append(r, rules(both(a.MetadataPath()), "read", "list")...)
-	return RenderPolicy(a.Owner(), r)
+	return a.env.renderPolicy(a.Owner(), r)
 }
 
 // WritePolicy is the owners' policy: write, soft-delete and undelete, never
@@ -78,7 +78,7 @@ func (a App) WritePolicy() string {
 	r = append(r, rules(both(a.MetadataPath()), "read", "list")...)
 	r = append(r, rules(both(KVDeletePath(mount, lp)), "update")...)
 	r = append(r, rules(both(KVUndeletePath(mount, lp)), "update")...)
-	return RenderPolicy(a.Owner(), r)
+	return a.env.renderPolicy(a.Owner(), r)
 }
 
 // Metadata is the custom_metadata written on the app's KV secret: the user's

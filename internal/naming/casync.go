@@ -117,5 +117,5 @@ func (c CASync) Policy(src CASource) string {
 		r = append(r, Rule{Path: p, Capabilities: []string{"read"}})
 	}
 	r = append(r, Rule{Path: c.DocumentDataPath(), Capabilities: []string{"read"}})
-	return RenderPolicy(c.Owner(), r)
+	return c.env.renderPolicy(c.Owner(), r)
 }

@@ -11,7 +11,7 @@ func (e Env) StampOwner() string { return e.name }
 
 // StampMarkers mark the stamp's KV metadata as vaultboot's.
 func (e Env) StampMarkers() map[string]string {
-	return map[string]string{MarkerKey: MarkerValue, OwnerKey: e.StampOwner()}
+	return e.marks(e.StampOwner())
 }
 
 // Stamp is the stamp's data: {"environment": E, "managed-by": "vaultboot"}

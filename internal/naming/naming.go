@@ -29,7 +29,7 @@ const (
 
 // ReservedMetadataKeys are the custom_metadata keys vaultboot writes itself;
 // users may not set them.
-var ReservedMetadataKeys = []string{MarkerKey, OwnerKey, RemovedKey, DescriptionKey}
+var ReservedMetadataKeys = []string{MarkerKey, OwnerKey, ProjectKey, RemovedKey, DescriptionKey}
 
 // IsReservedMetadataKey reports whether key is one of ReservedMetadataKeys.
 func IsReservedMetadataKey(key string) bool {
@@ -190,6 +190,8 @@ func DefaultConventions() Conventions {
 type Env struct {
 	name string
 	conv Conventions
+	// project is the provider's owner (see WithOwner).
+	project string
 }
 
 // NewEnv validates the environment name and the conventions' mounts.
@@ -305,7 +307,17 @@ func (e Env) owner(name string) string { return e.name + "/" + name }
 
 // Markers returns the marker metadata for an object owned by "E/name".
 func (e Env) markers(name string) map[string]string {
-	return map[string]string{MarkerKey: MarkerValue, OwnerKey: e.owner(name)}
+	return e.marks(e.owner(name))
+}
+
+// marks are the markers of an object with identity id, with the
+// provider's owner when it has one.
+func (e Env) marks(id string) map[string]string {
+	m := map[string]string{MarkerKey: MarkerValue, OwnerKey: id}
+	if e.project != "" {
+		m[ProjectKey] = e.project
+	}
+	return m
 }
 
 // IsMarked reports whether metadata carries vaultboot's markers for owner.

@@ -35,8 +35,14 @@ type Param struct {
 // ("# managed by vaultboot: OWNER"). Every string goes through QuoteHCL, so no
 // input can open a new stanza or add a capability.
 func RenderPolicy(owner string, rules []Rule) string {
+	return renderPolicy([]string{PolicyHeaderPrefix + commentSafe(owner)}, rules)
+}
+
+func renderPolicy(header []string, rules []Rule) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s%s\n", PolicyHeaderPrefix, commentSafe(owner))
+	for _, h := range header {
+		fmt.Fprintf(&b, "%s\n", h)
+	}
 	for _, r := range rules {
 		caps := quoteEach(r.Capabilities)
 		b.WriteByte('\n')

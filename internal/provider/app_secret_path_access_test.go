@@ -200,7 +200,7 @@ func (p *proof) otherNamespace(trs *testharness.TokenReviewServer, payments nami
 
 // TestAccAppSecretPath_withoutKubernetesAuth: an app without a kubernetes
 // block needs no Kubernetes auth method; adding the block on a Vault without
-// one fails with a message saying what to enable.
+// one fails at plan time with a message saying what to enable.
 func TestAccAppSecretPath_withoutKubernetesAuth(t *testing.T) {
 	t.Parallel()
 	v := testharness.StartVault(t)
@@ -216,7 +216,8 @@ func TestAccAppSecretPath_withoutKubernetesAuth(t *testing.T) {
 			},
 			{
 				Config:      fmt.Sprintf(config, "  kubernetes {\n    namespaces       = [\"payments\"]\n    service_accounts = [\"payments\"]\n  }\n"),
-				ExpectError: testharness.ErrorRE(`no Kubernetes auth method is enabled there: enable it on the mount the provider's conventions.kubernetes_auth_mount names`),
+				PlanOnly:    true,
+				ExpectError: testharness.ErrorRE("Mount Not Usable", `Kubernetes auth mount "kubernetes" (conventions.kubernetes_auth_mount)`, "does not exist", "vault auth enable -path=kubernetes kubernetes"),
 			},
 		},
 	})

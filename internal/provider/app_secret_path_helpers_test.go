@@ -19,7 +19,7 @@ import (
 // of the expected text.
 func testAccApp(t *testing.T, name string) naming.App {
 	t.Helper()
-	env, err := naming.NewEnv(testAccEnv, naming.DefaultConventions())
+	env, err := testOwnedEnv(testAccEnv, naming.DefaultConventions())
 	if err != nil {
 		t.Fatal(err)
 	}

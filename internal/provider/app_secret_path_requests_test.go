@@ -48,7 +48,7 @@ func TestAccAppSecretPath_requestsPerRefresh(t *testing.T) {
 // its fixed place and where vaultboot v1 kept it.
 func countRefresh(t *testing.T, v *testharness.Vault, name string) {
 	ctx := context.Background()
-	env, err := naming.NewEnv(testAccEnv, naming.DefaultConventions())
+	env, err := testOwnedEnv(testAccEnv, naming.DefaultConventions())
 	if err != nil {
 		t.Fatal(err)
 	}

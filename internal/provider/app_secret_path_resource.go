@@ -298,9 +298,7 @@ func checkWildcard(ctx context.Context, p path.Path, set types.Set, allow bool, 
 // policy or role edited outside Terraform (Read stores what Vault holds)
 // shows as an in-place update back to the expected contents.
 func (r *appSecretPathResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	// The guard runs whenever this resource plans, so a plan against the
-	// wrong Vault fails as its apply would.
-	if r.client == nil || !checkEnvironment(ctx, r.client, &resp.Diagnostics) || req.Plan.Raw.IsNull() {
+	if r.client == nil || !planGuard(ctx, r.client, &resp.Diagnostics) || req.Plan.Raw.IsNull() {
 		return
 	}
 	var name types.String
@@ -324,6 +322,9 @@ func (r *appSecretPathResource) ModifyPlan(ctx context.Context, req resource.Mod
 	var plan appSecretPathModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
+		return
+	}
+	if !requireMounts(ctx, r.client, plan.Kubernetes != nil, &resp.Diagnostics) {
 		return
 	}
 	resp.Diagnostics.Append(plan.setNames(ctx, app)...)
@@ -352,6 +353,9 @@ func (r *appSecretPathResource) Create(ctx context.Context, req resource.CreateR
 	if !ok {
 		return
 	}
+	if !requireMounts(ctx, r.client, plan.Kubernetes != nil, &resp.Diagnostics) {
+		return
+	}
 	if !plan.AdoptExisting.ValueBool() {
 		existing, err := observeApp(ctx, r.client, app)
 		if err != nil {
@@ -362,7 +366,7 @@ func (r *appSecretPathResource) Create(ctx context.Context, req resource.CreateR
 			resp.Diagnostics.AddAttributeError(path.Root("app"), "App Object Already Exists",
 				fmt.Sprintf("%s is not marked as vaultboot's for %s and already exists; import it or set adopt_existing = true to take it over.", f, app.Owner()))
 		}
-		if resp.Diagnostics.HasError() {
+		if resp.Diagnostics.HasError() || !claimMarked(&resp.Diagnostics, r.client.Env().Owner(), app.Name(), false, existing.marked(r.client.Env(), app)) {
 			return
 		}
 	}
@@ -371,9 +375,11 @@ func (r *appSecretPathResource) Create(ctx context.Context, req resource.CreateR
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	// A write that fails part way still records the app in state: Terraform
+	// marks it tainted, so the next apply replaces it (or destroy removes
+	// it) and nothing is left outside state.
 	if err := writeApp(ctx, r.client, app, desired, false); err != nil {
 		addVaultError(&resp.Diagnostics, "Unable to Create App Secret Path", err)
-		return
 	}
 	plan.ID = plan.App
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)

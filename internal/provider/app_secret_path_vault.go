@@ -87,6 +87,22 @@ func (o appObjects) foreign(app naming.App, withRole bool) []string {
 	return out
 }
 
+// marked judges the objects that carry the app's marks (the role has none:
+// it goes with the read policy it grants).
+func (o appObjects) marked(env naming.Env, app naming.App) []markedObject {
+	var out []markedObject
+	if o.meta != nil {
+		out = append(out, markedObject{fmt.Sprintf("the KV secret %s", app.LogicalPath()), env.JudgeMetadata(app.Owner(), o.meta.CustomMetadata)})
+	}
+	if o.readDoc != nil {
+		out = append(out, markedObject{fmt.Sprintf("the policy %q", app.ReadPolicyName()), env.JudgePolicy(app.Owner(), *o.readDoc)})
+	}
+	if o.writeDoc != nil {
+		out = append(out, markedObject{fmt.Sprintf("the policy %q", app.WritePolicyName()), env.JudgePolicy(app.Owner(), *o.writeDoc)})
+	}
+	return out
+}
+
 // gone reports whether the app's conventions no longer exist: both policies
 // and (when managed) the role are absent. The KV metadata is the secret's
 // kept home, not the anchor: it outlives a destroy on purpose. An import
@@ -99,26 +115,30 @@ func (o appObjects) gone(withRole, importing bool) bool {
 	return o.readDoc == nil && o.writeDoc == nil && (!withRole || o.role == nil)
 }
 
-// writeApp writes every managed object concurrently; with removeRole (the
-// kubernetes block was removed) it deletes the role instead.
+// writeApp writes the marked objects (policies, KV metadata) concurrently,
+// then the role, which has no marks and counts as the app's only through
+// its read policy: a run that stops in between leaves objects the next
+// create recognises as its own. With removeRole (the kubernetes block was
+// removed) it deletes the role instead.
 func writeApp(ctx context.Context, c *vaultclient.Client, app naming.App, d appDesired, removeRole bool) error {
-	g, ctx := errgroup.WithContext(ctx)
-	g.Go(func() error { return c.WritePolicy(ctx, app.ReadPolicyName(), app.ReadPolicy()) })
-	g.Go(func() error { return c.WritePolicy(ctx, app.WritePolicyName(), app.WritePolicy()) })
-	g.Go(func() error { return c.WriteKVMetadata(ctx, app.MetadataPath(), d.meta) })
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error { return c.WritePolicy(gctx, app.ReadPolicyName(), app.ReadPolicy()) })
+	g.Go(func() error { return c.WritePolicy(gctx, app.WritePolicyName(), app.WritePolicy()) })
+	g.Go(func() error { return c.WriteKVMetadata(gctx, app.MetadataPath(), d.meta) })
+	if err := g.Wait(); err != nil {
+		return err
+	}
 	switch {
 	case d.role != nil:
-		g.Go(func() error {
-			err := c.WriteKubernetesRole(ctx, app.KubernetesRolePath(), *d.role)
-			if vaultclient.StatusOf(err) == http.StatusNotFound {
-				return fmt.Errorf("%w; no Kubernetes auth method is enabled there: enable it on the mount the provider's conventions.kubernetes_auth_mount names (default \"kubernetes\") first", err)
-			}
-			return err
-		})
+		err := c.WriteKubernetesRole(ctx, app.KubernetesRolePath(), *d.role)
+		if vaultclient.StatusOf(err) == http.StatusNotFound {
+			return fmt.Errorf("%w; no Kubernetes auth method is enabled there: enable it on the mount the provider's conventions.kubernetes_auth_mount names (default \"kubernetes\") first", err)
+		}
+		return err
 	case removeRole:
-		g.Go(func() error { return c.DeleteRole(ctx, app.KubernetesRolePath()) })
+		return c.DeleteRole(ctx, app.KubernetesRolePath())
 	}
-	return g.Wait()
+	return nil
 }
 
 // deleteApp removes the policies and (when managed) the role, and keeps the

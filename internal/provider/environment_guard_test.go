@@ -114,8 +114,8 @@ func TestAccEnvironmentGuard_legacyStamps(t *testing.T) {
 func TestAccEnvironmentGuard_planFails(t *testing.T) {
 	v := testharness.StartVault(t)
 	stamp(t, v, "integration")
-	badToken := fmt.Sprintf("provider \"vaultboot\" {\n  address     = %q\n  token       = \"hvs.not-a-token\"\n  environment = \"integration\"\n}\n", v.Addr)
-	unreachable := "provider \"vaultboot\" {\n  address       = \"http://127.0.0.1:1\"\n  token         = \"hvs.x\"\n  environment   = \"integration\"\n  retry_timeout = \"1s\"\n}\n"
+	badToken := fmt.Sprintf("provider \"vaultboot\" {\n  address     = %q\n  token       = \"hvs.not-a-token\"\n  environment = \"integration\"\n  owner       = \"vaultboot/acceptance-tests\"\n}\n", v.Addr)
+	unreachable := "provider \"vaultboot\" {\n  address       = \"http://127.0.0.1:1\"\n  token         = \"hvs.x\"\n  environment   = \"integration\"\n  owner         = \"vaultboot/acceptance-tests\"\n  retry_timeout = \"1s\"\n}\n"
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
@@ -185,4 +185,14 @@ func TestAccEnvironmentStamp_checkAndSet(t *testing.T) {
 	if env, version := stampOf(t, v); env != won || version != 1 {
 		t.Errorf("stamp %q version %d, winner %q", env, version, won)
 	}
+}
+
+// testOwnedEnv is naming.NewEnv with the acceptance tests' owner, as the
+// provider blocks of the tests configure it.
+func testOwnedEnv(name string, conv naming.Conventions) (naming.Env, error) {
+	e, err := naming.NewEnv(name, conv)
+	if err != nil {
+		return e, err
+	}
+	return e.WithOwner(testharness.Owner)
 }

@@ -94,7 +94,7 @@ func (r *environmentResource) Schema(_ context.Context, _ resource.SchemaRequest
 // now configured for another environment replaces the resource, and the
 // replacement is refused by Create's re-stamp check.
 func (r *environmentResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() || r.client == nil {
+	if r.client == nil || req.Plan.Raw.IsNull() || !requireOwner(r.client, &resp.Diagnostics) {
 		return
 	}
 	var plan environmentResourceModel
@@ -175,12 +175,25 @@ func (r *environmentResource) preflight(ctx context.Context, plan environmentRes
 	}
 	env := r.client.Env()
 	cur, found := stamps.Current(env)
-	if found && !plan.AdoptExisting.ValueBool() {
+	pre.stamped = found
+	if !found || plan.AdoptExisting.ValueBool() {
+		return pre, true
+	}
+	meta, _, err := r.client.ReadKVMetadata(ctx, env.StampMetadataPath())
+	if err != nil {
+		addVaultError(diags, "Unable to Read the Environment Stamp", err)
+		return pre, false
+	}
+	var marks map[string]string
+	if meta != nil {
+		marks = meta.CustomMetadata
+	}
+	v := env.JudgeMetadata(env.StampOwner(), marks)
+	if v.Claim == naming.Foreign {
 		diags.AddError("Environment Stamp Already Exists", fmt.Sprintf("The Vault at %s is already stamped environment %q at %s; import it or set adopt_existing = true (import ID: %s).", r.client.Address(), cur.Environment, cur.Path, cur.Environment))
 		return pre, false
 	}
-	pre.stamped = found
-	return pre, true
+	return pre, claimMarked(diags, env.Owner(), env.Name(), false, []markedObject{{"the environment stamp at " + cur.Path, v}})
 }
 
 // mounts are the KV v2 mounts this resource makes sure exist: the stamp's

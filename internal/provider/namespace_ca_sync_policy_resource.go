@@ -268,14 +268,12 @@ func nonEmpty(v attr.Value) bool {
 // live CA source, so the plan shows exactly what apply will write: a rotated
 // CA, or a policy, role or document changed out of band, becomes a diff.
 func (r *caSyncPolicyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	// The guard runs whenever this resource plans, so a plan against the
-	// wrong Vault fails as its apply would.
-	if r.client == nil || !checkEnvironment(ctx, r.client, &resp.Diagnostics) || req.Plan.Raw.IsNull() {
+	if r.client == nil || !planGuard(ctx, r.client, &resp.Diagnostics) || req.Plan.Raw.IsNull() {
 		return
 	}
 	var plan caSyncPolicyModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() || plan.Name.IsUnknown() {
+	if resp.Diagnostics.HasError() || plan.Name.IsUnknown() || !requireMounts(ctx, r.client, true, &resp.Diagnostics) {
 		return
 	}
 	cs, err := r.client.Env().CASync(plan.Name.ValueString())
@@ -382,12 +380,16 @@ func (r *caSyncPolicyResource) Create(ctx context.Context, req resource.CreateRe
 	if !ok {
 		return
 	}
+	if !requireMounts(ctx, r.client, true, &resp.Diagnostics) {
+		return
+	}
 	if !plan.AdoptExisting.ValueBool() && !r.checkNotForeign(ctx, cs, &resp.Diagnostics) {
 		return
 	}
-	if !r.write(ctx, cs, &plan, doc, &resp.Diagnostics) {
-		return
-	}
+	// A write that fails part way still records the policy in state:
+	// Terraform marks it tainted, so the next apply replaces it (or destroy
+	// removes it) and nothing is left outside state.
+	r.write(ctx, cs, &plan, doc, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
@@ -488,23 +490,38 @@ func (r *caSyncPolicyResource) checkNotForeign(ctx context.Context, cs naming.CA
 	if mFound && !naming.IsMarked(meta.CustomMetadata, owner) {
 		foreign("document " + metadataPath)
 	}
-	return !diags.HasError()
+	if diags.HasError() {
+		return false
+	}
+	// The role has no marks: it goes with the policy it grants.
+	env := r.client.Env()
+	var marked []markedObject
+	if pFound {
+		marked = append(marked, markedObject{fmt.Sprintf("the policy %q", cs.PolicyName()), env.JudgePolicy(owner, policy)})
+	}
+	if mFound {
+		marked = append(marked, markedObject{"the document " + metadataPath, env.JudgeMetadata(owner, meta.CustomMetadata)})
+	}
+	return claimMarked(diags, env.Owner(), cs.Name(), false, marked)
 }
 
-// write sends the policy, the document (data and markers) and the role, in
-// that order: the role that lets the syncer log in comes last.
+// write sends the policy (marked by its header), the document's markers,
+// the document and the role, in that order: every object is marked before
+// anything unmarked depends on it, so a run that stops in between leaves
+// only objects the next create recognises as this policy's own, and the
+// role that lets the syncer log in comes last.
 func (r *caSyncPolicyResource) write(ctx context.Context, cs naming.CASync, plan *caSyncPolicyModel, doc naming.CASyncDocument, diags *diag.Diagnostics) bool {
 	if err := r.client.WritePolicy(ctx, cs.PolicyName(), plan.Policy.ValueString()); err != nil {
 		addVaultError(diags, "Unable to Write the CA Sync Policy", err)
 		return false
 	}
-	if err := r.client.WriteKVData(ctx, cs.DocumentDataPath(), doc.Data()); err != nil {
-		addVaultError(diags, "Unable to Write the CA Sync Document", err)
-		return false
-	}
 	meta := vaultclient.KVMetadata{DeleteVersionAfter: "0s", CustomMetadata: cs.Markers()}
 	if err := r.client.WriteKVMetadata(ctx, cs.DocumentMetadataPath(), meta); err != nil {
 		addVaultError(diags, "Unable to Mark the CA Sync Document", err)
+		return false
+	}
+	if err := r.client.WriteKVData(ctx, cs.DocumentDataPath(), doc.Data()); err != nil {
+		addVaultError(diags, "Unable to Write the CA Sync Document", err)
 		return false
 	}
 	if err := r.client.WriteRole(ctx, cs.RolePath(), roleData(plan.Syncer, cs.PolicyName())); err != nil {

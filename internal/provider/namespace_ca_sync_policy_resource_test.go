@@ -113,7 +113,7 @@ func testCert(t *testing.T, cn string, isCA bool, notAfter time.Time) string {
 
 func caSyncNames(t *testing.T, name string) naming.CASync {
 	t.Helper()
-	env, err := naming.NewEnv(testAccEnv, naming.Conventions{KVMount: "secret", KubernetesAuthMount: caSyncK8sMount, OIDCAuthMount: "oidc"})
+	env, err := testOwnedEnv(testAccEnv, naming.Conventions{KVMount: "secret", KubernetesAuthMount: caSyncK8sMount, OIDCAuthMount: "oidc"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -729,7 +729,7 @@ func TestAccNamespaceCASyncPolicy_planDiagnostics(t *testing.T) {
 // provider builds it.
 func testClient(t *testing.T, v *testharness.Vault, env string) *vaultclient.Client {
 	t.Helper()
-	e, err := naming.NewEnv(env, naming.DefaultConventions())
+	e, err := testOwnedEnv(env, naming.DefaultConventions())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -96,9 +96,7 @@ func (r *oidcGroupBindingResource) ValidateConfig(ctx context.Context, req resou
 // at plan time. A mount that does not exist yet is left to apply (it may be
 // created in the same run).
 func (r *oidcGroupBindingResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	// The guard runs whenever this resource plans, so a plan against the
-	// wrong Vault fails as its apply would.
-	if r.client == nil || !checkEnvironment(ctx, r.client, &resp.Diagnostics) || req.Plan.Raw.IsNull() {
+	if r.client == nil || !planGuard(ctx, r.client, &resp.Diagnostics) || req.Plan.Raw.IsNull() {
 		return
 	}
 	var plan oidcGroupBindingModel
@@ -152,15 +150,8 @@ func (r *oidcGroupBindingResource) planMount(ctx context.Context, plan *oidcGrou
 		return
 	}
 	mountPath := plan.AuthMount.ValueString()
-	mount, found, err := r.client.ReadAuthMount(ctx, mountPath)
-	if err != nil {
-		addVaultError(diags, "Unable to Read the Auth Mount", err)
-		return
-	}
-	if !found {
-		return
-	}
-	if !checkBindingMountType(mountPath, mount, diags) {
+	mount := r.authMount(ctx, mountPath, diags)
+	if mount == nil {
 		return
 	}
 	plan.AuthMountAccessor = types.StringValue(mount.Accessor)
@@ -255,7 +246,12 @@ func (r *oidcGroupBindingResource) checkForeign(b naming.Binding, plan oidcGroup
 			fmt.Sprintf("The role %s already exists and was not created by this binding; import it (terraform import <address> %s) or set adopt_existing = true to take it over.", b.LoginRolePath(plan.AuthMount.ValueString()), b.Name()))
 		return false
 	}
-	return true
+	if !ours {
+		return true
+	}
+	// The login role has no marks: it goes with the group.
+	env := r.client.Env()
+	return claimMarked(diags, env.Owner(), b.Name(), false, []markedObject{{fmt.Sprintf("the identity group %q", group.Name), env.JudgeMetadata(b.Owner(), group.Metadata)}})
 }
 
 func (r *oidcGroupBindingResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {

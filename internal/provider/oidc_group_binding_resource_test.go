@@ -27,7 +27,7 @@ const bindingAddr = "vaultboot_oidc_group_binding.test"
 // bindingNames returns the naming of binding n in the tests' environment.
 func bindingNames(t *testing.T, n string) naming.Binding {
 	t.Helper()
-	env, err := naming.NewEnv(testAccEnv, naming.DefaultConventions())
+	env, err := testOwnedEnv(testAccEnv, naming.DefaultConventions())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -92,7 +92,7 @@ func checkBindingInVault(t *testing.T, b naming.Binding, mount, accessor, groupI
 			return fmt.Errorf("group policies = %v, want %v", got, policies)
 		}
 		meta, _ := g["metadata"].(map[string]any)
-		if meta[naming.MarkerKey] != naming.MarkerValue || meta[naming.OwnerKey] != b.Owner() || len(meta) != 2 {
+		if meta[naming.MarkerKey] != naming.MarkerValue || meta[naming.OwnerKey] != b.Owner() || meta[naming.ProjectKey] != testharness.Owner || len(meta) != 3 {
 			return fmt.Errorf("group metadata = %v, want exactly vaultboot's markers for %s", meta, b.Owner())
 		}
 		a := bindingAlias(t, g)
@@ -173,8 +173,9 @@ func TestAccOIDCGroupBinding_basic(t *testing.T) {
 					statecheck.ExpectKnownValue(bindingAddr, tfjsonpath.New("auth_mount_accessor"), knownvalue.StringExact(accessor)),
 					statecheck.ExpectKnownValue(bindingAddr, tfjsonpath.New("adopt_existing"), knownvalue.Bool(false)),
 					statecheck.ExpectKnownValue(bindingAddr, tfjsonpath.New("metadata"), knownvalue.MapExact(map[string]knownvalue.Check{
-						naming.MarkerKey: knownvalue.StringExact(naming.MarkerValue),
-						naming.OwnerKey:  knownvalue.StringExact("acc/devs-basic"),
+						naming.MarkerKey:  knownvalue.StringExact(naming.MarkerValue),
+						naming.OwnerKey:   knownvalue.StringExact("acc/devs-basic"),
+						naming.ProjectKey: knownvalue.StringExact(testharness.Owner),
 					})),
 					statecheck.ExpectKnownValue(bindingAddr, tfjsonpath.New("login_role").AtMapKey("role_name"), knownvalue.StringExact("acc-devs-basic")),
 					statecheck.ExpectKnownValue(bindingAddr, tfjsonpath.New("login_role").AtMapKey("role_type"), knownvalue.StringExact("jwt")),

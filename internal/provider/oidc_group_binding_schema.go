@@ -93,7 +93,7 @@ func (r *oidcGroupBindingResource) Schema(_ context.Context, _ resource.SchemaRe
 				Computed:            true,
 			},
 			"metadata": schema.MapAttribute{
-				MarkdownDescription: "The identity group's metadata: vaultboot's markers (`managed-by = vaultboot`, `vaultboot-owner = E/N`). Changes made in Vault show in the plan and are put back by apply.",
+				MarkdownDescription: "The identity group's metadata: vaultboot's markers (`managed-by = vaultboot`, `vaultboot-owner = E/N`, `vaultboot-project = ` the provider's owner). Changes made in Vault show in the plan and are put back by apply.",
 				ElementType:         types.StringType,
 				Computed:            true,
 			},

@@ -45,6 +45,7 @@ type providerModel struct {
 	TLSServerName  types.String       `tfsdk:"tls_server_name"`
 	SkipTLSVerify  types.Bool         `tfsdk:"skip_tls_verify"`
 	Environment    types.String       `tfsdk:"environment"`
+	Owner          types.String       `tfsdk:"owner"`
 	RetryTimeout   types.String       `tfsdk:"retry_timeout"`
 	AuthLoginJWT   *authLoginJWTModel `tfsdk:"auth_login_jwt"`
 	Conventions    *conventionsModel  `tfsdk:"conventions"`
@@ -82,7 +83,7 @@ func (p *vaultbootProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 				Sensitive:           true,
 			},
 			"namespace": schema.StringAttribute{
-				MarkdownDescription: "Vault Enterprise / OpenBao namespace. Falls back to `VAULT_NAMESPACE`.",
+				MarkdownDescription: "Vault Enterprise / OpenBao namespace. Falls back to `VAULT_NAMESPACE`. Refused on a Vault without namespaces (the open-source edition ignores it and would change its root namespace).",
 				Optional:            true,
 			},
 			"ca_cert_file": schema.StringAttribute{
@@ -116,6 +117,11 @@ func (p *vaultbootProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 				MarkdownDescription: "The environment this provider manages, e.g. `integration` or `production`: " + naming.EnvironmentRule + ". Every name the provider creates starts with it, and a Vault stamped with another environment is refused.",
 				Required:            true,
 				Validators:          []validator.String{validEnvironment()},
+			},
+			"owner": schema.StringAttribute{
+				MarkdownDescription: "The project that manages these objects, e.g. `platform/vault-config`: " + naming.OwnerRule + ". Falls back to `VAULTBOOT_OWNER`, then the CI's own project variable (`CI_PROJECT_PATH` on GitLab, `GITHUB_REPOSITORY` on GitHub). Every object a resource creates is marked with it, so two projects declaring the same object never share it silently. Required (at plan time) as soon as a resource plans, when none of these is set.",
+				Optional:            true,
+				Validators:          []validator.String{validOwner()},
 			},
 			"retry_timeout": schema.StringAttribute{
 				MarkdownDescription: "Total time spent retrying one request through Vault maintenance (connection refused or reset, timeouts, 412, 429, 500, 502, 503, 504), with exponential backoff and jitter. Default `2m`, at least `1s` (`0s` is refused: use `1s` to fail fast). Each attempt is bounded too (by the window, at most 30s), so a node that accepts connections and never answers ends a request at most one attempt after its window; once Vault has failed every request for the whole window, the remaining requests of the run fail at once instead of each waiting a window of its own.",

@@ -28,8 +28,14 @@ func providerTest(t *testing.T, cfg string, wantErr *regexp.Regexp) {
 	})
 }
 
-// block renders a provider block from raw attribute lines.
+// block renders a provider block from raw attribute lines, with the
+// acceptance tests' owner.
 func block(lines ...string) string {
+	return rawBlock(append([]string{fmt.Sprintf("owner = %q", testharness.Owner)}, lines...)...)
+}
+
+// rawBlock renders a provider block from exactly the lines given.
+func rawBlock(lines ...string) string {
 	out := "provider \"vaultboot\" {\n"
 	for _, l := range lines {
 		out += "  " + l + "\n"

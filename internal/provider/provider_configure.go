@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -27,6 +28,10 @@ const (
 	envSkipVerify    = "VAULT_SKIP_VERIFY"
 	envAuthJWT       = "VAULTBOOT_AUTH_JWT"
 )
+
+// ownerEnv are the variables owner falls back to, in order: vaultboot's
+// own, then the CI's project path (GitLab, GitHub).
+var ownerEnv = []string{"VAULTBOOT_OWNER", "CI_PROJECT_PATH", "GITHUB_REPOSITORY"}
 
 func (p *vaultbootProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
 	var m providerModel
@@ -95,8 +100,37 @@ func (p *vaultbootProvider) clientConfig(m *providerModel, resp *provider.Config
 		resp.Diagnostics.AddError("Invalid Provider Conventions", capitalize(err.Error())+".")
 		return cfg, false
 	}
-	cfg.Env = env
+	var ok bool
+	if cfg.Env, ok = withOwner(env, m.Owner, resp); !ok {
+		return cfg, false
+	}
 	return cfg, p.credentials(m, &cfg, resp)
+}
+
+// withOwner resolves owner against its fallbacks. None set is not an
+// error here: data sources work without an owner, and every resource's plan
+// requires one (requireOwner).
+func withOwner(env naming.Env, attr types.String, resp *provider.ConfigureResponse) (naming.Env, bool) {
+	if attr.IsUnknown() {
+		resp.Diagnostics.AddAttributeError(path.Root("owner"), "Unknown Provider Owner", "The provider's owner must be known at plan time: set it from a variable, not a resource output.")
+		return env, false
+	}
+	owner, from := attr.ValueString(), "owner"
+	for _, name := range ownerEnv {
+		if owner != "" {
+			break
+		}
+		owner, from = os.Getenv(name), name
+	}
+	if owner == "" {
+		return env, true
+	}
+	withOwner, err := env.WithOwner(owner)
+	if err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root("owner"), "Invalid Provider Owner", fmt.Sprintf("%s (from %s).", capitalize(err.Error()), from))
+		return env, false
+	}
+	return withOwner, true
 }
 
 // credentials picks the JWT login or the token: attribute, VAULT_TOKEN, then

@@ -32,9 +32,13 @@ func clientFrom(data any, diags *diag.Diagnostics) *vaultclient.Client {
 func checkEnvironment(ctx context.Context, c *vaultclient.Client, diags *diag.Diagnostics) bool {
 	warning, err := c.CheckEnvironment(ctx)
 	var mismatch *vaultclient.EnvironmentMismatchError
+	var unsupported *vaultclient.NamespaceUnsupportedError
 	switch {
 	case errors.As(err, &mismatch):
 		diags.AddError("Environment Mismatch", capitalize(err.Error())+".")
+		return false
+	case errors.As(err, &unsupported):
+		diags.AddError("Vault Has No Namespaces", capitalize(err.Error())+".")
 		return false
 	case err != nil:
 		diags.AddError("Unable to Check the Environment Stamp", capitalize(err.Error())+".")
@@ -43,6 +47,45 @@ func checkEnvironment(ctx context.Context, c *vaultclient.Client, diags *diag.Di
 		diags.AddWarning("Vault Has No Environment Stamp", warning)
 	}
 	return true
+}
+
+// planGuard runs whenever a resource plans: the provider must have an
+// owner to mark what it creates, and the environment guard must pass, so a
+// plan against the wrong Vault fails as its apply would.
+func planGuard(ctx context.Context, c *vaultclient.Client, diags *diag.Diagnostics) bool {
+	return requireOwner(c, diags) && checkEnvironment(ctx, c, diags)
+}
+
+// requireOwner: every object a resource creates is marked with the owner.
+func requireOwner(c *vaultclient.Client, diags *diag.Diagnostics) bool {
+	if c.Env().Owner() != "" {
+		return true
+	}
+	diags.AddError("Missing Provider Owner",
+		"Set the provider's owner to the project that manages these objects (e.g. owner = \"platform/vault-config\") or the VAULTBOOT_OWNER environment variable; in CI, CI_PROJECT_PATH (GitLab) or GITHUB_REPOSITORY (GitHub) is used when set.")
+	return false
+}
+
+// requireMounts checks that the mounts a resource writes through exist and
+// have the right type: at plan time, so the plan names a missing mount, and
+// again before apply's first write, so a mount removed in between leaves
+// nothing half made. Each mount is read once per run.
+func requireMounts(ctx context.Context, c *vaultclient.Client, kubernetes bool, diags *diag.Diagnostics) bool {
+	checks := []func(context.Context) error{c.RequireKVv2}
+	if kubernetes {
+		checks = append(checks, c.RequireKubernetesAuth)
+	}
+	for _, check := range checks {
+		err := check(ctx)
+		var merr *vaultclient.MountError
+		switch {
+		case errors.As(err, &merr):
+			diags.AddError("Mount Not Usable", capitalize(err.Error())+".")
+		case err != nil:
+			addVaultError(diags, "Unable to Check the Mounts", err)
+		}
+	}
+	return !diags.HasError()
 }
 
 // addVaultError reports a failed Vault call: the summary says what failed,

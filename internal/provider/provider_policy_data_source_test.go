@@ -143,6 +143,7 @@ func ppProviderBlock(v *testharness.Vault, jwt string) string {
 	d := strings.TrimSpace(fmt.Sprintf(`provider "vaultboot" {
   address     = %q
   environment = %q
+  owner       = %q
   auth_login_jwt {
     mount = %q
     role  = "%s-deploy-proof"
@@ -152,7 +153,7 @@ func ppProviderBlock(v *testharness.Vault, jwt string) string {
     kv_mount = %q
   }
 }
-`, v.Addr, ppEnv, ppJWTMount, ppEnv, jwt, ppKVMount))
+`, v.Addr, ppEnv, testharness.Owner, ppJWTMount, ppEnv, jwt, ppKVMount))
 	return d + "\n"
 }
 
@@ -269,7 +270,7 @@ func ppBindingPolicies(rev int) string {
 // log of the run then shows that every grant of the policy was used.
 func TestAccProviderPolicy_proof(t *testing.T) {
 	v := testharness.StartVault(t)
-	env, err := naming.NewEnv(ppEnv, ppConventions())
+	env, err := testOwnedEnv(ppEnv, ppConventions())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -450,7 +451,7 @@ func ppStatus(c *api.Client, op, path string) (int, error) {
 func ppLeastPrivilege(t *testing.T, v *testharness.Vault, env naming.Env, token string) resource.TestCheckFunc {
 	payments, _ := env.App("payments")
 	deploy, _ := env.DeployRole("x")
-	other, _ := naming.NewEnv("other", ppConventions())
+	other, _ := testOwnedEnv("other", ppConventions())
 	otherApp, _ := other.App("x")
 	return func(*terraform.State) error {
 		c := v.ClientWithToken(t, token)
@@ -512,7 +513,7 @@ func ppLeastPrivilege(t *testing.T, v *testharness.Vault, env naming.Env, token 
 func TestAccProviderPolicy_inputs(t *testing.T) {
 	v := testharness.Shared(t)
 	s := v.Write(t, "auth/token/create", map[string]any{"policies": []string{"nothing-granted"}, "no_default_policy": true, "ttl": "10m"})
-	env, err := naming.NewEnv(testAccEnv, naming.DefaultConventions())
+	env, err := testOwnedEnv(testAccEnv, naming.DefaultConventions())
 	if err != nil {
 		t.Fatal(err)
 	}

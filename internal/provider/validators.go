@@ -44,6 +44,11 @@ func validEnvironment() validator.String {
 	return stringCheck{description: "Environment", check: naming.ValidateEnvironment}
 }
 
+// validOwner accepts the provider's owner.
+func validOwner() validator.String {
+	return stringCheck{description: "Owner", check: naming.ValidateOwner}
+}
+
 // validMount accepts mount paths.
 func validMount() validator.String {
 	return stringCheck{description: "Mount Path", check: naming.ValidateMount}

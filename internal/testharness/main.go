@@ -22,6 +22,7 @@ var leakingEnv = []string{
 	"VAULT_ADDR", "VAULT_TOKEN", "VAULT_NAMESPACE", "VAULT_CACERT",
 	"VAULT_CLIENT_CERT", "VAULT_CLIENT_KEY", "VAULT_SKIP_VERIFY",
 	"VAULT_TLS_SERVER_NAME", "VAULTBOOT_AUTH_JWT",
+	"VAULTBOOT_OWNER", "CI_PROJECT_PATH", "GITHUB_REPOSITORY",
 }
 
 // Main is the body of TestMain for every acceptance-test package:

@@ -2,6 +2,7 @@ package testharness
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -83,11 +84,19 @@ func (v *Vault) configureClient() error {
 	return nil
 }
 
+// Owner is the provider owner the acceptance tests' configurations use:
+// the project that manages what they create.
+const Owner = "vaultboot/acceptance-tests"
+
 // ProviderBlock returns a provider "vaultboot" block pointing at this server
-// with its root token; each extra string is added as one more line.
+// with its root token and owner Owner; each extra string is added as one
+// more line (an "owner = ..." line replaces Owner).
 func (v *Vault) ProviderBlock(environment string, extra ...string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "provider \"vaultboot\" {\n  address     = %q\n  token       = %q\n  environment = %q\n", v.Addr, v.Token, environment)
+	if !slices.ContainsFunc(extra, func(l string) bool { return strings.HasPrefix(l, "owner ") }) {
+		fmt.Fprintf(&b, "  owner       = %q\n", Owner)
+	}
 	if v.CACertFile != "" {
 		fmt.Fprintf(&b, "  ca_cert_file = %q\n", v.CACertFile)
 	}

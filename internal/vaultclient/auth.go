@@ -13,8 +13,21 @@ type AuthMount struct {
 	Accessor string
 }
 
-// ReadAuthMount reads sys/auth/<mount>; found is false when not enabled.
+// ReadAuthMount reads sys/auth/<mount>, once per run; found is false when
+// not enabled.
 func (c *Client) ReadAuthMount(ctx context.Context, mount string) (*AuthMount, bool, error) {
+	v, err := c.cached(ctx, "sys/auth:"+mount, func(ctx context.Context) (any, error) {
+		m, found, err := c.readAuthMount(ctx, mount)
+		if !found {
+			m = nil
+		}
+		return m, err
+	})
+	m, _ := v.(*AuthMount)
+	return m, m != nil, err
+}
+
+func (c *Client) readAuthMount(ctx context.Context, mount string) (*AuthMount, bool, error) {
 	path := naming.AuthMountPath(mount)
 	s, err := c.read(ctx, path)
 	// Vault answers 400 "No auth engine at ..." for a mount that is not enabled.

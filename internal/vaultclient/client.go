@@ -63,11 +63,13 @@ type JWTLogin struct {
 type Client struct {
 	api          *api.Client
 	env          naming.Env
+	namespace    string
 	retryTimeout time.Duration
 	requests     atomic.Int64
 	outage       outage
 
-	guard guard
+	guard   guard
+	answers answers
 }
 
 // CheckAddress refuses plain http to anything but a loopback host: a token
@@ -129,7 +131,7 @@ func New(ctx context.Context, cfg Config) (*Client, error) {
 	if cfg.UserAgent != "" {
 		raw.AddHeader("User-Agent", cfg.UserAgent)
 	}
-	c := &Client{api: raw, env: cfg.Env, retryTimeout: cfg.RetryTimeout}
+	c := &Client{api: raw, env: cfg.Env, namespace: cfg.Namespace, retryTimeout: cfg.RetryTimeout}
 	if c.retryTimeout <= 0 {
 		c.retryTimeout = DefaultRetryTimeout
 	}

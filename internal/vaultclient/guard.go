@@ -170,6 +170,9 @@ func (c *Client) CheckEnvironment(ctx context.Context) (warning string, err erro
 }
 
 func (c *Client) checkStamps(ctx context.Context) guardResult {
+	if err := c.checkNamespaceSupport(ctx); err != nil {
+		return guardResult{err: err}
+	}
 	stamps, err := c.ReadStamps(ctx)
 	if err != nil {
 		return guardResult{err: err}
@@ -186,7 +189,8 @@ func definiteAnswer(ctx context.Context, err error) bool {
 		return true
 	}
 	var mismatch *EnvironmentMismatchError
-	if errors.As(err, &mismatch) {
+	var unsupported *NamespaceUnsupportedError
+	if errors.As(err, &mismatch) || errors.As(err, &unsupported) {
 		return true
 	}
 	if ctx.Err() != nil || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {

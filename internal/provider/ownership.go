@@ -1,0 +1,42 @@
+package provider
+
+import (
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+
+	"github.com/vaultboot/terraform-provider-vaultboot/internal/naming"
+)
+
+// markedObject is an object create found carrying this resource's identity
+// marks, with the verdict on whose it is.
+type markedObject struct {
+	what    string // e.g. `the policy "E-A-read" (sys/policies/acl/E-A-read)`
+	verdict naming.Verdict
+}
+
+// claimMarked is the one ownership decision every resource's create makes
+// for objects already marked with its identity ("E/A"); objects without
+// those marks are each resource's foreign check. Marked by this owner: a
+// run that died mid-create, completed without any flag. Marked by a
+// vaultboot without owners: adopted with a warning. Marked by another
+// project: refused unless adopt_existing, so two projects declaring the
+// same object never share it. It returns false when create must stop.
+func claimMarked(diags *diag.Diagnostics, owner, importID string, adopt bool, objs []markedObject) bool {
+	for _, o := range objs {
+		switch o.verdict.Claim {
+		case naming.OtherOwner:
+			if adopt {
+				diags.AddWarning("Adopting Another Project's Object",
+					fmt.Sprintf("%s was managed by %q; adopt_existing = true marks it as managed by %q now. Remove it from %q's configuration or state, or both projects will fight over it.", capitalize(o.what), o.verdict.Owner, owner, o.verdict.Owner))
+				continue
+			}
+			diags.AddError("Object Managed by Another Project",
+				fmt.Sprintf("%s is already managed by %q (its vaultboot marks say so); import it here (import ID: %s) or remove it there. Set adopt_existing = true only to take it over on purpose.", capitalize(o.what), o.verdict.Owner, importID))
+		case naming.Unowned:
+			diags.AddWarning("Adopting an Object Without an Owner",
+				fmt.Sprintf("%s was marked by a vaultboot version that did not record owners; this apply marks it as managed by %q.", capitalize(o.what), owner))
+		}
+	}
+	return !diags.HasError()
+}

@@ -1,0 +1,189 @@
+package provider
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/vaultboot/terraform-provider-vaultboot/internal/naming"
+	"github.com/vaultboot/terraform-provider-vaultboot/internal/testharness"
+)
+
+// ownerLine sets the provider's owner in a ProviderBlock.
+func ownerLine(owner string) string { return fmt.Sprintf("owner = %q", owner) }
+
+func appConfig(v *testharness.Vault, owner, app string) string {
+	return v.ProviderBlock(testAccEnv, ownerLine(owner)) + fmt.Sprintf("resource \"vaultboot_app_secret_path\" %q {\n  app = %q\n}\n", app, app)
+}
+
+// policyProject returns the owner in a policy's header, "" when absent.
+func policyProject(t *testing.T, v *testharness.Vault, name string) string {
+	t.Helper()
+	s := v.Read(t, naming.PolicyPath(name))
+	if s == nil {
+		return ""
+	}
+	doc, _ := s.Data["policy"].(string)
+	return naming.PolicyProject(doc)
+}
+
+// metadataProject returns the owner marker of an app's KV metadata.
+func metadataProject(t *testing.T, v *testharness.Vault, app naming.App) string {
+	t.Helper()
+	s := v.Read(t, app.MetadataPath())
+	if s == nil {
+		return ""
+	}
+	custom, _ := s.Data["custom_metadata"].(map[string]any)
+	p, _ := custom[naming.ProjectKey].(string)
+	return p
+}
+
+// TestAccOwnership_twoProjects: v1 let project B's create take over
+// project A's app (marked "E/A" by any vaultboot), rebind it, and the two
+// projects flip-flopped forever. Now B's create fails naming A, A's
+// objects are untouched and A's plan stays empty.
+func TestAccOwnership_twoProjects(t *testing.T) {
+	v := testharness.StartVault(t)
+	env, _ := naming.NewEnv(testAccEnv, naming.DefaultConventions())
+	app, _ := env.App("shared")
+	projectB := func(*terraform.State) error {
+		resource.Test(t, resource.TestCase{
+			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+			Steps: []resource.TestStep{{
+				Config:      appConfig(v, "team/b", "shared"),
+				ExpectError: testharness.ErrorRE("Object Managed by Another Project", `already managed by "team/a"`, "import it here", "or remove it there"),
+			}},
+		})
+		for _, name := range []string{app.ReadPolicyName(), app.WritePolicyName()} {
+			if got := policyProject(t, v, name); got != "team/a" {
+				return fmt.Errorf("policy %s now names owner %q", name, got)
+			}
+		}
+		if got := metadataProject(t, v, app); got != "team/a" {
+			return fmt.Errorf("KV metadata now names owner %q", got)
+		}
+		return nil
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: appConfig(v, "team/a", "shared"), Check: projectB},
+			{
+				Config:           appConfig(v, "team/a", "shared"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			},
+		},
+	})
+}
+
+// TestAccOwnership_ownMarksAndImport: a CI runner that died mid-create
+// leaves objects marked by its project and nothing in state; the next
+// create of the same project completes with no flag. Objects marked by a
+// vaultboot without owners are adopted (with a warning). Import of another
+// project's app takes its marks over at the next apply.
+func TestAccOwnership_ownMarksAndImport(t *testing.T) {
+	v := testharness.StartVault(t)
+	base, _ := naming.NewEnv(testAccEnv, naming.DefaultConventions())
+	leave := func(owner, name string) naming.App {
+		env := base
+		if owner != "" {
+			env, _ = base.WithOwner(owner)
+		}
+		app, _ := env.App(name)
+		v.Write(t, naming.PolicyPath(app.ReadPolicyName()), map[string]any{"policy": app.ReadPolicy()})
+		v.Write(t, app.MetadataPath(), map[string]any{"custom_metadata": app.Markers()})
+		return app
+	}
+	crashed := leave("team/a", "crashed")
+	v1 := leave("", "older")
+	foreign := leave("team/b", "moved")
+	marksOf := func(app naming.App, want string) resource.TestCheckFunc {
+		return func(*terraform.State) error {
+			for _, name := range []string{app.ReadPolicyName(), app.WritePolicyName()} {
+				if got := policyProject(t, v, name); got != want {
+					return fmt.Errorf("policy %s names owner %q, want %q", name, got, want)
+				}
+			}
+			if got := metadataProject(t, v, app); got != want {
+				return fmt.Errorf("KV metadata of %s names owner %q, want %q", app.Name(), got, want)
+			}
+			return nil
+		}
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: appConfig(v, "team/a", "crashed"), Check: marksOf(crashed, "team/a")},
+			{Config: appConfig(v, "team/a", "older"), Check: marksOf(v1, "team/a")},
+			{
+				Config:        appConfig(v, "team/a", "moved"),
+				ResourceName:  "vaultboot_app_secret_path.moved",
+				ImportState:   true,
+				ImportStateId: "moved",
+				// The import shows B's marks; the apply below takes them.
+				ImportStatePersist: true,
+			},
+			{
+				Config: appConfig(v, "team/a", "moved"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("vaultboot_app_secret_path.moved", plancheck.ResourceActionUpdate),
+				}},
+				Check: marksOf(foreign, "team/a"),
+			},
+		},
+	})
+}
+
+// TestAccOwnership_ownerRequired: a resource cannot plan without an owner
+// to mark its objects with; the owner falls back to VAULTBOOT_OWNER, then
+// the CI's project variables, in that order.
+func TestAccOwnership_ownerRequired(t *testing.T) {
+	v := testharness.StartVault(t)
+	noOwner := fmt.Sprintf("provider \"vaultboot\" {\n  address     = %q\n  token       = %q\n  environment = %q\n}\n", v.Addr, v.Token, testAccEnv)
+	app := "resource \"vaultboot_app_secret_path\" \"owned\" {\n  app = \"owned\"\n}\n"
+	env, _ := naming.NewEnv(testAccEnv, naming.DefaultConventions())
+	owned, _ := env.App("owned")
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: noOwner + app, PlanOnly: true, ExpectError: testharness.ErrorRE("Missing Provider Owner", "VAULTBOOT_OWNER", "CI_PROJECT_PATH", "GITHUB_REPOSITORY")},
+			{Config: noOwner + `data "vaultboot_environment" "ok" {}`},
+			{
+				Config:      v.ProviderBlock(testAccEnv, ownerLine("team/../x")) + app,
+				PlanOnly:    true,
+				ExpectError: testharness.ErrorRE("Invalid Owner", `"team/../x" is not a valid owner`),
+			},
+			{
+				PreConfig: func() {
+					t.Setenv("GITHUB_REPOSITORY", "acme/github-repo")
+					t.Setenv("CI_PROJECT_PATH", "acme/gitlab-project")
+				},
+				Config: noOwner + app,
+				Check: func(*terraform.State) error {
+					if got := policyProject(t, v, owned.ReadPolicyName()); got != "acme/gitlab-project" {
+						return fmt.Errorf("owner %q, want CI_PROJECT_PATH before GITHUB_REPOSITORY", got)
+					}
+					return nil
+				},
+			},
+			{
+				// VAULTBOOT_OWNER comes first; the plan shows the marks move.
+				PreConfig: func() { t.Setenv("VAULTBOOT_OWNER", "acme/renamed") },
+				Config:    noOwner + app,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("vaultboot_app_secret_path.owned", plancheck.ResourceActionUpdate),
+				}},
+				Check: func(*terraform.State) error {
+					if got := policyProject(t, v, owned.WritePolicyName()); got != "acme/renamed" {
+						return fmt.Errorf("owner %q, want VAULTBOOT_OWNER's", got)
+					}
+					return nil
+				},
+			},
+		},
+	})
+}

@@ -1,0 +1,56 @@
+package vaultclient
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/hashicorp/vault/api"
+)
+
+// NamespaceUnsupportedError means namespace is set but the server has no
+// namespaces: Vault's open-source edition ignores the X-Vault-Namespace
+// header and would apply everything to its root namespace.
+type NamespaceUnsupportedError struct {
+	Address   string
+	Namespace string
+	Version   string
+}
+
+func (e *NamespaceUnsupportedError) Error() string {
+	return fmt.Sprintf("the provider's namespace is %q but the Vault at %s (version %s) has no namespaces: Vault's open-source edition ignores the namespace and would change its root namespace. Remove namespace (and VAULT_NAMESPACE), or point the provider at Vault Enterprise, HCP Vault or OpenBao 2.3 or later", e.Namespace, e.Address, e.Version)
+}
+
+// checkNamespaceSupport refuses a namespace on a server without
+// namespaces. sys/seal-status (unauthenticated, asked of the root
+// namespace) reports the version: Vault Enterprise and HCP Vault report
+// "+ent", OpenBao a major version of 2 or more; any other server is taken
+// to have none.
+func (c *Client) checkNamespaceSupport(ctx context.Context) error {
+	if c.namespace == "" {
+		return nil
+	}
+	root := c.api.WithNamespace("")
+	var s *api.SealStatusResponse
+	err := c.do(ctx, "read", "sys/seal-status", func(ctx context.Context) (err error) {
+		s, err = root.Sys().SealStatusWithContext(ctx)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	if supportsNamespaces(s.Version) {
+		return nil
+	}
+	return &NamespaceUnsupportedError{Address: c.Address(), Namespace: c.namespace, Version: s.Version}
+}
+
+func supportsNamespaces(version string) bool {
+	if strings.Contains(version, "+ent") || strings.Contains(version, "+hsm") {
+		return true
+	}
+	major, _, _ := strings.Cut(strings.TrimPrefix(version, "v"), ".")
+	n, err := strconv.Atoi(major)
+	return err == nil && n >= 2
+}
