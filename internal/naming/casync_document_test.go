@@ -193,8 +193,12 @@ func TestCASyncPolicySources(t *testing.T) {
 
 func TestStamp(t *testing.T) {
 	e := testEnv(t)
-	if got := e.Stamp(""); !reflect.DeepEqual(got, map[string]any{"environment": "production", MarkerKey: MarkerValue}) {
+	if got := e.Stamp(""); !reflect.DeepEqual(got, map[string]any{"environment": "production", MarkerKey: MarkerValue, OwnerKey: "production"}) {
 		t.Errorf("stamp = %v", got)
+	}
+	owned, _ := e.WithOwner("platform/vault-config")
+	if got := owned.Stamp("")[ProjectKey]; got != "platform/vault-config" {
+		t.Errorf("stamp owner = %v", got)
 	}
 	if got := e.Stamp("prod cluster"); got[StampDescriptionKey] != "prod cluster" {
 		t.Errorf("stamp = %v", got)

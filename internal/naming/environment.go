@@ -14,11 +14,15 @@ func (e Env) StampMarkers() map[string]string {
 	return e.marks(e.StampOwner())
 }
 
-// Stamp is the stamp's data: {"environment": E, "managed-by": "vaultboot"}
-// plus the description when there is one. The guard reads only
-// "environment".
+// Stamp is the stamp's data: {"environment": E} with the stamp's markers
+// (as in its metadata, so create judges an existing stamp from the read
+// the guard makes anyway) plus the description when there is one. The
+// guard reads only "environment".
 func (e Env) Stamp(description string) map[string]any {
-	data := map[string]any{StampEnvironmentKey: e.name, MarkerKey: MarkerValue}
+	data := map[string]any{StampEnvironmentKey: e.name}
+	for k, v := range e.StampMarkers() {
+		data[k] = v
+	}
 	if description != "" {
 		data[StampDescriptionKey] = description
 	}

@@ -217,10 +217,10 @@ func (e Env) appRules(allowPurge bool) []Rule {
 func (e Env) caSyncRules(pkis, kvPaths []string) []Rule {
 	kv, doc := e.conv.KVMount, "_vaultboot/"+e.name+"/ca-sync"
 	r := []Rule{
-		{Path: KVDataPath(kv, doc) + "/+", Capabilities: []string{"create", "read", "update"},
-			Comment: "CA sync documents"},
-		{Path: KVMetadataPath(kv, doc) + "/+", Capabilities: []string{"read", "update", "delete"},
-			Comment: "CA sync document markers - deleted on destroy"},
+		{Path: KVDataPath(kv, doc) + "/+", Capabilities: []string{"read", "update"},
+			Comment: "CA sync documents: written after their markers"},
+		{Path: KVMetadataPath(kv, doc) + "/+", Capabilities: []string{"create", "read", "update", "delete"},
+			Comment: "CA sync document markers: written first - deleted on destroy"},
 	}
 	for _, p := range pkis {
 		r = append(r, Rule{Path: PKICAChainPath(p), Capabilities: []string{"read"},

@@ -179,16 +179,9 @@ func (r *environmentResource) preflight(ctx context.Context, plan environmentRes
 	if !found || plan.AdoptExisting.ValueBool() {
 		return pre, true
 	}
-	meta, _, err := r.client.ReadKVMetadata(ctx, env.StampMetadataPath())
-	if err != nil {
-		addVaultError(diags, "Unable to Read the Environment Stamp", err)
-		return pre, false
-	}
-	var marks map[string]string
-	if meta != nil {
-		marks = meta.CustomMetadata
-	}
-	v := env.JudgeMetadata(env.StampOwner(), marks)
+	// The stamp's data carries its marks too, so judging it costs no read
+	// beyond the guard's.
+	v := env.JudgeMetadata(env.StampOwner(), vaultclient.AsStringMap(cur.Data))
 	if v.Claim == naming.Foreign {
 		diags.AddError("Environment Stamp Already Exists", fmt.Sprintf("The Vault at %s is already stamped environment %q at %s; import it or set adopt_existing = true (import ID: %s).", r.client.Address(), cur.Environment, cur.Path, cur.Environment))
 		return pre, false

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"fmt"
+	"regexp"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -185,5 +186,39 @@ func TestAccOwnership_ownerRequired(t *testing.T) {
 				},
 			},
 		},
+	})
+}
+
+// TestAccOwnership_stamp: the stamp is marked like every object. Its own
+// project re-creating it after losing state completes with no flag; another
+// project's create fails naming the owner.
+func TestAccOwnership_stamp(t *testing.T) {
+	v := testharness.StartVault(t)
+	stampConfig := func(owner string) string {
+		return v.ProviderBlock(testAccEnv, ownerLine(owner)) + "resource \"vaultboot_environment\" \"this\" {}\n"
+	}
+	again := func(owner string, want *regexp.Regexp) {
+		resource.Test(t, resource.TestCase{
+			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+			Steps:                    []resource.TestStep{{Config: stampConfig(owner), ExpectError: want}},
+		})
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: stampConfig("team/a"),
+			// The nested same-owner run destroys the stamp at its end.
+			ExpectNonEmptyPlan: true,
+			Check: func(*terraform.State) error {
+				again("team/b", testharness.ErrorRE("Object Managed by Another Project", `The environment stamp at vaultboot/data/environment is already managed by "team/a"`))
+				if env, version := stampOf(t, v); env != testAccEnv || version != 1 {
+					return fmt.Errorf("stamp %q version %d after the refused create", env, version)
+				}
+				// Same owner, state lost: completes (its destroy then
+				// removes the stamp).
+				again("team/a", nil)
+				return nil
+			},
+		}},
 	})
 }

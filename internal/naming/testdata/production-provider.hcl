@@ -50,14 +50,14 @@ path "auth/kubernetes/role/production-*" {
   capabilities = ["create", "read", "update", "delete"]
 }
 
-# CA sync documents
+# CA sync documents: written after their markers
 path "secret/data/_vaultboot/production/ca-sync/+" {
-  capabilities = ["create", "read", "update"]
+  capabilities = ["read", "update"]
 }
 
-# CA sync document markers - deleted on destroy
+# CA sync document markers: written first - deleted on destroy
 path "secret/metadata/_vaultboot/production/ca-sync/+" {
-  capabilities = ["read", "update", "delete"]
+  capabilities = ["create", "read", "update", "delete"]
 }
 
 # binding identity groups: external only - members come from the IdP alone
