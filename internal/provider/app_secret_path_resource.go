@@ -298,7 +298,7 @@ func checkWildcard(ctx context.Context, p path.Path, set types.Set, allow bool, 
 // policy or role edited outside Terraform (Read stores what Vault holds)
 // shows as an in-place update back to the expected contents.
 func (r *appSecretPathResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if r.client == nil || !planGuard(ctx, r.client, &resp.Diagnostics) || req.Plan.Raw.IsNull() {
+	if r.client == nil || !planGuard(ctx, r.client, req.Plan, &resp.Diagnostics) || req.Plan.Raw.IsNull() {
 		return
 	}
 	var name types.String

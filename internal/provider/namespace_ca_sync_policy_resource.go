@@ -268,7 +268,7 @@ func nonEmpty(v attr.Value) bool {
 // live CA source, so the plan shows exactly what apply will write: a rotated
 // CA, or a policy, role or document changed out of band, becomes a diff.
 func (r *caSyncPolicyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if r.client == nil || !planGuard(ctx, r.client, &resp.Diagnostics) || req.Plan.Raw.IsNull() {
+	if r.client == nil || !planGuard(ctx, r.client, req.Plan, &resp.Diagnostics) || req.Plan.Raw.IsNull() {
 		return
 	}
 	var plan caSyncPolicyModel

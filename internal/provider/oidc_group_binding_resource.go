@@ -96,7 +96,7 @@ func (r *oidcGroupBindingResource) ValidateConfig(ctx context.Context, req resou
 // at plan time. A mount that does not exist yet is left to apply (it may be
 // created in the same run).
 func (r *oidcGroupBindingResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if r.client == nil || !planGuard(ctx, r.client, &resp.Diagnostics) || req.Plan.Raw.IsNull() {
+	if r.client == nil || !planGuard(ctx, r.client, req.Plan, &resp.Diagnostics) || req.Plan.Raw.IsNull() {
 		return
 	}
 	var plan oidcGroupBindingModel

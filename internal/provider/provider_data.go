@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 
 	"github.com/vaultboot/terraform-provider-vaultboot/internal/vaultclient"
 )
@@ -49,11 +50,12 @@ func checkEnvironment(ctx context.Context, c *vaultclient.Client, diags *diag.Di
 	return true
 }
 
-// planGuard runs whenever a resource plans: the provider must have an
-// owner to mark what it creates, and the environment guard must pass, so a
-// plan against the wrong Vault fails as its apply would.
-func planGuard(ctx context.Context, c *vaultclient.Client, diags *diag.Diagnostics) bool {
-	return requireOwner(c, diags) && checkEnvironment(ctx, c, diags)
+// planGuard runs whenever a resource plans: the environment guard must
+// pass, so a plan against the wrong Vault fails as its apply would, and a
+// create or update needs an owner to mark what it writes (a destroy does
+// not).
+func planGuard(ctx context.Context, c *vaultclient.Client, plan tfsdk.Plan, diags *diag.Diagnostics) bool {
+	return checkEnvironment(ctx, c, diags) && (plan.Raw.IsNull() || requireOwner(c, diags))
 }
 
 // requireOwner: every object a resource creates is marked with the owner.
