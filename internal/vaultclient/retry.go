@@ -7,11 +7,14 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/http"
+	"slices"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-log/tflog"
+	"github.com/hashicorp/vault/api"
 )
 
 // Backoff bounds: the first wait and the cap of any single wait.
@@ -33,6 +36,15 @@ func attemptTimeout(window time.Duration) time.Duration {
 	return min(max(window, minAttemptTimeout), maxAttemptTimeout)
 }
 
+// raftTransient are the Raft errors Vault passes through as a 400 when a
+// write meets a leadership change on integrated storage, e.g. "failed to
+// persist policy: node is not the leader". They say nothing about the
+// request, and every vaultboot write is safe to repeat.
+var raftTransient = []string{
+	"node is not the leader", "leadership lost while committing log",
+	"leadership transfer in progress", "raft is already shutdown", "timed out enqueuing operation",
+}
+
 // retryable reports whether a failure is the kind Vault maintenance causes
 // (leader changes, seals, upgrades) and so worth another try (SPEC §3).
 func retryable(err error) bool {
@@ -41,6 +53,11 @@ func retryable(err error) bool {
 		http.StatusInternalServerError, http.StatusBadGateway,
 		http.StatusServiceUnavailable, http.StatusGatewayTimeout:
 		return true
+	case http.StatusBadRequest:
+		var re *api.ResponseError
+		return errors.As(err, &re) && slices.ContainsFunc(re.Errors, func(msg string) bool {
+			return slices.ContainsFunc(raftTransient, func(t string) bool { return strings.Contains(msg, t) })
+		})
 	case 0:
 		return errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) ||
 			errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || isTimeout(err)

@@ -2,9 +2,15 @@ package vaultclient
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -87,4 +93,49 @@ func TestAttemptTimeout(t *testing.T) {
 			t.Errorf("attemptTimeout(%s) = %s, want %s", window, got, want)
 		}
 	}
+}
+
+// TestRaftLeadershipLossIsRetried: on integrated storage a write that meets
+// a leadership change comes back as a 400 carrying Raft's error (seen under
+// load on the 3-node cluster). It is retried; any other 400 is not.
+func TestRaftLeadershipLossIsRetried(t *testing.T) {
+	v := testharness.Shared(t)
+	for _, msg := range []string{"failed to persist policy: node is not the leader", "failed to persist policy: leadership lost while committing log"} {
+		proxy, seen := answeringProxy(t, v.Addr, 2, http.StatusBadRequest, msg)
+		c := newClient(t, proxy.URL, v.Token, 10*time.Second)
+		if err := c.WritePolicy(context.Background(), "raft-probe", `path "x" { capabilities = ["read"] }`); err != nil {
+			t.Fatalf("write through two %q answers: %v", msg, err)
+		}
+		if got := seen.Load(); got != 3 {
+			t.Errorf("%q: proxy saw %d requests, want 3", msg, got)
+		}
+	}
+	proxy, seen := answeringProxy(t, v.Addr, 1, http.StatusBadRequest, "invalid policy")
+	c := newClient(t, proxy.URL, v.Token, 10*time.Second)
+	if err := c.WritePolicy(context.Background(), "raft-probe", `path "x" { capabilities = ["read"] }`); err == nil || seen.Load() != 1 {
+		t.Fatalf("a plain 400 was retried or passed: %v after %d requests", err, seen.Load())
+	}
+}
+
+// answeringProxy answers the first n requests with status and Vault's JSON
+// error msg, then forwards to target.
+func answeringProxy(t *testing.T, target string, n int64, status int, msg string) (*httptest.Server, *atomic.Int64) {
+	t.Helper()
+	u, err := url.Parse(target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rp := httputil.NewSingleHostReverseProxy(u)
+	var seen atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if seen.Add(1) > n {
+			rp.ServeHTTP(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(status)
+		_ = json.NewEncoder(w).Encode(map[string][]string{"errors": {msg}})
+	}))
+	t.Cleanup(srv.Close)
+	return srv, &seen
 }
