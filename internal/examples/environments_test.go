@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/vaultboot/terraform-provider-vaultboot/internal/naming"
 	"github.com/vaultboot/terraform-provider-vaultboot/internal/testharness"
 )
 
@@ -149,6 +150,10 @@ func onlyOwnObjects(t *testing.T, e *vaultEnv) {
 	}
 	checkPrefixed(t, e.name+" policies", policies, prefix, "default", "root")
 	t.Logf("%s Vault (%s) policies: %s", e.name, e.vault.Addr, strings.Join(policies, " "))
+	meta := e.vault.Read(t, "secret/metadata/"+e.name+"/payments").Data["custom_metadata"].(map[string]any)
+	if meta[naming.ProjectKey] != ciProject {
+		t.Errorf("%s/payments is marked with project %v, want the pipeline's CI_PROJECT_PATH %s", e.name, meta[naming.ProjectKey], ciProject)
+	}
 	checkPrefixed(t, e.name+" kubernetes roles", list(t, e.vault, "auth/kubernetes/role"), prefix)
 	checkPrefixed(t, e.name+" jwt roles", list(t, e.vault, "auth/jwt/role"), prefix+"deploy-")
 	checkPrefixed(t, e.name+" identity groups", list(t, e.vault, "identity/group/name"), prefix)
