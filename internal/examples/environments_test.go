@@ -46,7 +46,7 @@ func TestAccEnvironmentProjects(t *testing.T) {
 		prerequisites(t, e.vault, signer, filepath.Join(work, "environments", "bootstrap"))
 		bootstrap := filepath.Join(work, "environments", "bootstrap")
 		admin := map[string]string{
-			"VAULT_TOKEN": e.vault.Token, "VAULTBOOT_OWNER": ciProject + "/bootstrap",
+			"VAULT_TOKEN": e.vault.Token,
 			"TF_DATA_DIR": filepath.Join(work, "bootstrap-"+e.name), "TF_VAR_vault_address": e.vault.Addr,
 		}
 		state := "-state=" + filepath.Join(work, "bootstrap-"+e.name+".tfstate")

@@ -33,6 +33,12 @@ variable "vault_address" {
   default     = null
 }
 
+variable "owner" {
+  type        = string
+  description = "The project that manages the stamp and the deploy roles (recorded on them as their owner). The environment projects own what they create under their own CI project path."
+  default     = "platform/vault-bootstrap"
+}
+
 variable "gitlab_project_path" {
   type        = string
   description = "The GitLab project whose protected tags may apply the environment projects (the ID token's project_path claim)."
@@ -86,6 +92,7 @@ locals {
 provider "vaultboot" {
   address     = var.vault_address
   environment = var.environment
+  owner       = var.owner
 }
 
 resource "vaultboot_environment" "this" {
