@@ -405,6 +405,7 @@ func TestAccCIDeployRole_loginRolePoliciesRefused(t *testing.T) {
   address     = %q
   token       = %q
   environment = %q
+  owner       = "vaultboot/acceptance-tests"
 }
 
 resource "vaultboot_oidc_group_binding" "test" {
