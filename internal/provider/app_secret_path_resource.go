@@ -377,9 +377,12 @@ func (r *appSecretPathResource) Create(ctx context.Context, req resource.CreateR
 	}
 	// A write that fails part way still records the app in state: Terraform
 	// marks it tainted, so the next apply replaces it (or destroy removes
-	// it) and nothing is left outside state.
+	// it) and nothing is left outside state. That replacement must not
+	// purge: the secret may hold versions from before this create (a kept
+	// secret picked up again), so the tainted state never asks for it.
 	if err := writeApp(ctx, r.client, app, desired, false); err != nil {
 		addVaultError(&resp.Diagnostics, "Unable to Create App Secret Path", err)
+		plan.PurgeOnDestroy = types.BoolValue(false)
 	}
 	plan.ID = plan.App
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)

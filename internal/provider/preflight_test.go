@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -101,9 +102,13 @@ path "auth/kubernetes/role/acc-orphan" { capabilities = ["read"] }
 		t.Fatal(err)
 	}
 	limited := fmt.Sprintf("provider \"vaultboot\" {\n  address     = %q\n  token       = %q\n  environment = %q\n  owner       = %q\n}\n", v.Addr, tok.Auth.ClientToken, testAccEnv, testharness.Owner)
-	app := fmt.Sprintf(k8sApp, "orphan")
+	// purge_on_destroy, and a secret kept from an earlier life of the app:
+	// the replacement of the failed create must not purge it.
+	app := strings.Replace(fmt.Sprintf(k8sApp, "orphan"), "app = \"orphan\"", "app = \"orphan\"\n  purge_on_destroy = true", 1)
 	env, _ := testOwnedEnv(testAccEnv, naming.DefaultConventions())
 	orphan, _ := env.App("orphan")
+	v.Write(t, orphan.MetadataPath(), map[string]any{"custom_metadata": orphan.Markers()})
+	v.Write(t, orphan.DataPath(), map[string]any{"data": map[string]any{"API_KEY": "kept"}})
 	tfresource.Test(t, tfresource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []tfresource.TestStep{
@@ -118,6 +123,9 @@ path "auth/kubernetes/role/acc-orphan" { capabilities = ["read"] }
 				PreConfig: func() {
 					if s := v.Read(t, orphan.KubernetesRolePath()); s == nil {
 						t.Error("the replacing apply did not complete the role")
+					}
+					if s := v.Read(t, orphan.DataPath()); s == nil {
+						t.Error("replacing the failed create purged the kept secret")
 					}
 				},
 				Config: v.ProviderBlock(testAccEnv) + `data "vaultboot_environment" "only" {}`,
