@@ -282,7 +282,7 @@ func (c *Cluster) join(n *Node) error {
 // reading its Raft data: retry briefly.
 func (c *Cluster) unseal(n *Node) error {
 	var err error
-	for range 50 {
+	for range 150 {
 		var st *api.SealStatusResponse
 		st, err = n.client("").Sys().Unseal(c.UnsealKey)
 		if err == nil && st != nil && !st.Sealed {
@@ -330,13 +330,15 @@ func (c *Cluster) voters() (voters []string, err error) {
 	return nil, fmt.Errorf("no node answered sys/storage/raft/configuration: %w", err)
 }
 
-// waitVoters waits until every node is a voter and every node is unsealed
-// and knows the active node, i.e. the cluster serves from any address.
+// waitVoters waits until every node is a voter, autopilot calls every
+// server healthy (caught up with the leader's log), and every node is
+// unsealed and knows the active node: what an operator waits for before
+// restarting the next node of a rolling upgrade.
 func (c *Cluster) waitVoters(timeout time.Duration) error {
 	deadline := time.Now().Add(timeout)
 	for {
 		voters, err := c.voters()
-		if err == nil && len(voters) == len(c.Nodes) && c.allServing() {
+		if err == nil && len(voters) == len(c.Nodes) && c.autopilotHealthy() && c.allServing() {
 			return nil
 		}
 		if time.Now().After(deadline) {
@@ -344,6 +346,27 @@ func (c *Cluster) waitVoters(timeout time.Duration) error {
 		}
 		time.Sleep(250 * time.Millisecond)
 	}
+}
+
+// autopilotHealthy reports whether autopilot, asked through any node,
+// calls the cluster and each of its servers healthy.
+func (c *Cluster) autopilotHealthy() bool {
+	for _, n := range c.Nodes {
+		st, err := c.NodeClient(n).Sys().RaftAutopilotState()
+		if err != nil || st == nil {
+			continue
+		}
+		if !st.Healthy || len(st.Servers) != len(c.Nodes) {
+			return false
+		}
+		for _, srv := range st.Servers {
+			if !srv.Healthy {
+				return false
+			}
+		}
+		return true
+	}
+	return false
 }
 
 // allServing reports whether every node is unsealed and knows the leader.
