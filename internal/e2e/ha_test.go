@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -121,6 +122,48 @@ func TestHA_rollingUpgradeDuringApply(t *testing.T) {
 	}
 	logRetries(t, logPath)
 	checkConverged(t, w, c.NodeClient(n1), f)
+	w.PlanIsEmpty(t)
+}
+
+// TestHA_outageLongerThanWindow kills every node mid-apply (Vault crashing)
+// for longer than retry_timeout: the apply fails within the window plus one
+// attempt, naming the window, Vault's last answer and what to do. Once the
+// cluster is back a re-run converges: no duplicate, no orphan, no "already
+// exists".
+func TestHA_outageLongerThanWindow(t *testing.T) {
+	c := cluster(t)
+	const window = 10 * time.Second
+	f := fleet{env: "window", apps: 60, bindings: 6, casync: true, provider: []string{fmt.Sprintf("retry_timeout = %q", window)}}
+	w := testharness.NewWorkdir(t)
+	w.WriteConfig(t, f.config(c.Vault(c.Nodes[0])))
+
+	a := startApply(t, w)
+	a.waitObjects(t, c, f.env, 10)
+	down := time.Now()
+	for _, n := range c.Nodes {
+		c.Kill(t, n)
+	}
+	out, err := a.wait()
+	if err == nil {
+		t.Fatalf("apply succeeded with every Vault node down:\n%s", tailOf(out))
+	}
+	took := a.end.Sub(down)
+	t.Logf("apply gave up %s after Vault went down (retry_timeout %s)", took.Round(time.Millisecond), window)
+	if limit := 2*window + 10*time.Second; took > limit {
+		t.Errorf("apply took %s after the outage began, want at most retry_timeout + one attempt (+ slack) = %s", took, limit)
+	}
+	for _, want := range []string{"connection refused", "retry_timeout = 10s", "run the apply again"} {
+		if !testharness.ErrorRE(want).MatchString(out) {
+			t.Errorf("apply output lacks %q:\n%s", want, tailOf(out))
+		}
+	}
+
+	c.Heal(t)
+	out = w.Apply(t)
+	if strings.Contains(out, "already exists") {
+		t.Errorf("re-run reported an existing object:\n%s", tailOf(out))
+	}
+	checkConverged(t, w, c.NodeClient(c.Nodes[0]), f)
 	w.PlanIsEmpty(t)
 }
 
