@@ -408,6 +408,9 @@ func (r *appSecretPathResource) Read(ctx context.Context, req resource.ReadReque
 		resp.State.RemoveResource(ctx)
 		return
 	}
+	if got.readDoc != nil && !importing {
+		warnOtherOwner(&resp.Diagnostics, fmt.Sprintf("the policy %q", app.ReadPolicyName()), r.client.Env().JudgePolicy(app.Owner(), *got.readDoc))
+	}
 	resp.Diagnostics.Append(state.setObserved(ctx, app, got, importing)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }

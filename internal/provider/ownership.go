@@ -40,3 +40,14 @@ func claimMarked(diags *diag.Diagnostics, owner, importID string, adopt bool, ob
 	}
 	return !diags.HasError()
 }
+
+// warnOtherOwner is the refresh's side of ownership: an object this state
+// manages is marked by another project now (it imported or adopted it), so
+// applying this plan would take it back and the two would fight over it.
+func warnOtherOwner(diags *diag.Diagnostics, what string, v naming.Verdict) {
+	if v.Claim != naming.OtherOwner {
+		return
+	}
+	diags.AddWarning("Managed by Another Project",
+		fmt.Sprintf("%s is marked as managed by %q now (that project imported or adopted it). Applying this plan takes it back and the two projects would fight over it: remove it from this configuration (a removed block) unless %q should give it up.", capitalize(what), v.Owner, v.Owner))
+}

@@ -1,9 +1,13 @@
 package provider
 
 import (
+	"context"
 	"fmt"
 	"regexp"
+	"strings"
 	"testing"
+
+	fwresource "github.com/hashicorp/terraform-plugin-framework/resource"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -221,4 +225,27 @@ func TestAccOwnership_stamp(t *testing.T) {
 			},
 		}},
 	})
+}
+
+// TestAccOwnership_refreshWarnsWhenTakenOver: after another project
+// imported or adopted an app, the first project's refresh says so, instead
+// of silently planning to take it back.
+func TestAccOwnership_refreshWarnsWhenTakenOver(t *testing.T) {
+	v := testharness.StartVault(t)
+	ctx := context.Background()
+	base, _ := naming.NewEnv(testAccEnv, naming.DefaultConventions())
+	other, _ := base.WithOwner("team/b")
+	app, _ := other.App("taken")
+	v.Write(t, naming.PolicyPath(app.ReadPolicyName()), map[string]any{"policy": app.ReadPolicy()})
+	r := &appSecretPathResource{client: testClient(t, v, testAccEnv)}
+	state := appState(t, r, "taken")
+	resp := fwresource.ReadResponse{State: state}
+	r.Read(ctx, fwresource.ReadRequest{State: state}, &resp)
+	var warned bool
+	for _, d := range resp.Diagnostics.Warnings() {
+		warned = warned || (d.Summary() == "Managed by Another Project" && strings.Contains(d.Detail(), `managed by "team/b" now`))
+	}
+	if resp.Diagnostics.HasError() || !warned {
+		t.Fatalf("refresh: %v", resp.Diagnostics)
+	}
 }
