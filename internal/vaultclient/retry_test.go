@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"net/http/httputil"
 	"net/url"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -138,4 +139,46 @@ func answeringProxy(t *testing.T, target string, n int64, status int, msg string
 	}))
 	t.Cleanup(srv.Close)
 	return srv, &seen
+}
+
+// TestNoLeakAcrossALongRun sends two rounds of 1500 reads from 50
+// workers, as a long apply at -parallelism=50 does: the second round opens
+// no new connections and leaves no more goroutines behind than the first,
+// so nothing grows with the number of requests.
+func TestNoLeakAcrossALongRun(t *testing.T) {
+	v := testharness.Shared(t)
+	proxy := testharness.NewCountingProxy(t, v.Addr)
+	c := newClient(t, proxy.URL, v.Token, 10*time.Second)
+	const workers, perWorker = 50, 30
+	round := func() (conns int64, goroutines int) {
+		before := proxy.Connections()
+		var wg sync.WaitGroup
+		for range workers {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for range perWorker {
+					if _, _, err := c.ReadPolicy(context.Background(), "default"); err != nil {
+						t.Error(err)
+						return
+					}
+				}
+			}()
+		}
+		wg.Wait()
+		time.Sleep(200 * time.Millisecond) // let finished handlers return
+		return proxy.Connections() - before, runtime.NumGoroutine()
+	}
+	conns1, g1 := round()
+	conns2, g2 := round()
+	t.Logf("round 1: %d reads opened %d connections, %d goroutines after; round 2: %d connections, %d goroutines", workers*perWorker, conns1, g1, conns2, g2)
+	if conns1 > 2*workers {
+		t.Errorf("round 1 opened %d connections for %d workers", conns1, workers)
+	}
+	if conns2 > workers/5 {
+		t.Errorf("round 2 opened %d new connections: idle connections are not reused", conns2)
+	}
+	if g2 > g1+10 {
+		t.Errorf("goroutines grew from %d to %d between two equal rounds", g1, g2)
+	}
 }
