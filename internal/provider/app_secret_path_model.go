@@ -190,17 +190,9 @@ func (m *appSecretPathModel) setMetadata(ctx context.Context, app naming.App, me
 	m.MaxVersions = types.Int64Value(meta.MaxVersions)
 	m.CASRequired = types.BoolValue(meta.CASRequired)
 	m.DeleteVersionAfter = durationFromString(m.DeleteVersionAfter, meta.DeleteVersionAfter)
-	if d, ok := meta.CustomMetadata[naming.DescriptionKey]; ok {
-		m.Description = types.StringValue(d)
-	} else if m.Description.ValueString() != "" { // "" is no description too
-		m.Description = types.StringNull()
-	}
-	user := naming.UserMetadata(meta.CustomMetadata)
-	if len(user) == 0 && m.CustomMetadata.IsNull() {
-		return nil
-	}
+	m.Description = types.StringValue(meta.CustomMetadata[naming.DescriptionKey]) // "" when none
 	var diags diag.Diagnostics
-	m.CustomMetadata, diags = types.MapValueFrom(ctx, types.StringType, user)
+	m.CustomMetadata, diags = types.MapValueFrom(ctx, types.StringType, naming.UserMetadata(meta.CustomMetadata))
 	return diags
 }
 

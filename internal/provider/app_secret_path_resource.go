@@ -67,8 +67,10 @@ func (r *appSecretPathResource) Schema(_ context.Context, _ resource.SchemaReque
 			PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
 		},
 		"description": schema.StringAttribute{
-			MarkdownDescription: "What the app is, stored in the secret's KV metadata (key `" + naming.DescriptionKey + "`). Up to 512 printable bytes; `\"\"` means no description, like leaving it out.",
+			MarkdownDescription: "What the app is, stored in the secret's KV metadata (key `" + naming.DescriptionKey + "`). Up to 512 printable bytes; `\"\"` means no description, like leaving it out (both read back as `\"\"`).",
 			Optional:            true,
+			Computed:            true,
+			PlanModifiers:       []planmodifier.String{emptyIfUnset{}},
 			Validators:          []validator.String{optionalMetadataValue("Description")},
 		},
 		"max_versions": schema.Int64Attribute{
@@ -93,9 +95,11 @@ func (r *appSecretPathResource) Schema(_ context.Context, _ resource.SchemaReque
 			PlanModifiers:       durationPlanModifiers(),
 		},
 		"custom_metadata": schema.MapAttribute{
-			MarkdownDescription: fmt.Sprintf("Extra KV `custom_metadata` for the secret, merged with vaultboot's own keys (%s), which may not be set here. At most %d entries; keys of 1 to 128 bytes, values of 1 to 512 printable bytes.", strings.Join(quoteCode(naming.ReservedMetadataKeys), ", "), maxUserMetadataKeys),
+			MarkdownDescription: fmt.Sprintf("Extra KV `custom_metadata` for the secret, merged with vaultboot's own keys (%s), which may not be set here; `{}` means the same as leaving it out. At most %d entries; keys of 1 to 128 bytes, values of 1 to 512 printable bytes.", strings.Join(quoteCode(naming.ReservedMetadataKeys), ", "), maxUserMetadataKeys),
 			ElementType:         types.StringType,
 			Optional:            true,
+			Computed:            true,
+			PlanModifiers:       []planmodifier.Map{emptyIfUnset{}},
 			Validators: []validator.Map{
 				mapvalidator.SizeAtMost(maxUserMetadataKeys),
 				mapvalidator.KeysAre(metadataKey()),

@@ -196,7 +196,7 @@ func TestAccAppSecretPath_lifecycle(t *testing.T) {
 				},
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("kubernetes"), knownvalue.Null()),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("custom_metadata"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("custom_metadata"), knownvalue.MapExact(map[string]knownvalue.Check{})),
 				},
 				Check: func(*terraform.State) error {
 					if err := checkGone(v, app.KubernetesRolePath()); err != nil {

@@ -117,8 +117,8 @@ func (m *targetModel) target() (naming.CASyncTarget, bool) {
 
 // fromDocument sets the configuration-mirroring fields from the document
 // Vault holds, so drift in it shows and import reads everything back.
-// Empty collections stay as the prior state had them (null or empty), and
-// inline PEM keeps the prior text when it is the same bundle.
+// Empty collections read back as empty (see emptyIfUnset), and inline PEM
+// keeps the prior text when it is the same bundle.
 func (m *caSyncPolicyModel) fromDocument(d naming.CASyncDocument) {
 	m.CAFingerprintSHA256 = types.StringValue(d.CA.FingerprintSHA256)
 	m.CANotAfter = types.StringValue(d.CA.NotAfter)
@@ -144,26 +144,18 @@ func (m *caSyncPolicyModel) fromDocument(d naming.CASyncDocument) {
 	}
 	m.CASource = src
 
-	ns := m.Namespaces
-	if ns == nil {
-		ns = &namespacesModel{}
-	}
 	m.Namespaces = &namespacesModel{
-		MatchNames:    setFromDocument(ns.MatchNames, d.Namespaces.MatchNames),
-		MatchPrefixes: setFromDocument(ns.MatchPrefixes, d.Namespaces.MatchPrefixes),
-		MatchLabels:   mapFromDocument(ns.MatchLabels, d.Namespaces.MatchLabels),
-		ExcludeNames:  setFromDocument(ns.ExcludeNames, d.Namespaces.ExcludeNames),
-	}
-	t := m.Target
-	if t == nil {
-		t = &targetModel{}
+		MatchNames:    setFromDocument(d.Namespaces.MatchNames),
+		MatchPrefixes: setFromDocument(d.Namespaces.MatchPrefixes),
+		MatchLabels:   mapFromDocument(d.Namespaces.MatchLabels),
+		ExcludeNames:  setFromDocument(d.Namespaces.ExcludeNames),
 	}
 	m.Target = &targetModel{
 		Kind:        types.StringValue(d.Target.Kind),
 		Name:        types.StringValue(d.Target.Name),
 		Key:         types.StringValue(d.Target.Key),
-		Labels:      mapFromDocument(t.Labels, d.Target.Labels),
-		Annotations: mapFromDocument(t.Annotations, d.Target.Annotations),
+		Labels:      mapFromDocument(d.Target.Labels),
+		Annotations: mapFromDocument(d.Target.Annotations),
 	}
 }
 
@@ -218,10 +210,9 @@ func knownMapStrings(m types.Map) (map[string]string, bool) {
 	return out, true
 }
 
-func setFromDocument(prior types.Set, vals []string) types.Set {
-	if len(vals) == 0 && (prior.IsNull() || prior.IsUnknown() || len(prior.Elements()) > 0) {
-		return types.SetNull(types.StringType)
-	}
+// setFromDocument and mapFromDocument read a document's collection; none is
+// the empty value, which is also what an unset attribute plans.
+func setFromDocument(vals []string) types.Set {
 	elems := make([]attr.Value, len(vals))
 	for i, v := range vals {
 		elems[i] = types.StringValue(v)
@@ -229,10 +220,7 @@ func setFromDocument(prior types.Set, vals []string) types.Set {
 	return types.SetValueMust(types.StringType, elems)
 }
 
-func mapFromDocument(prior types.Map, vals map[string]string) types.Map {
-	if len(vals) == 0 && (prior.IsNull() || prior.IsUnknown() || len(prior.Elements()) > 0) {
-		return types.MapNull(types.StringType)
-	}
+func mapFromDocument(vals map[string]string) types.Map {
 	elems := make(map[string]attr.Value, len(vals))
 	for k, v := range vals {
 		elems[k] = types.StringValue(v)

@@ -11,15 +11,22 @@ import (
 )
 
 // TestAccReimport_bindingAndCASync is the import fidelity check of the
-// group binding and the CA sync policy: objects the provider made, forgotten
-// by a removed block (nothing destroyed) and imported again with the same
-// configuration (durations spelled unlike Vault, empty optional lists and
-// maps as modules pass them), plan no change.
+// group binding and the CA sync policy (and of an app configured with empty
+// values): objects the provider made, forgotten by a removed block (nothing
+// destroyed) and imported again with the same configuration (durations
+// spelled unlike Vault, empty strings, lists and maps as modules pass them),
+// plan no change.
 func TestAccReimport_bindingAndCASync(t *testing.T) {
 	v := testharness.Shared(t)
 	v.EnableAuth(t, "bindreimport", "jwt")
 	v.EnableAuth(t, caSyncK8sMount, "kubernetes")
 	resources := `
+resource "vaultboot_app_secret_path" "reimport-empty" {
+  app             = "reimport-empty"
+  description     = ""
+  custom_metadata = {}
+}
+
 resource "vaultboot_oidc_group_binding" "reimport" {
   name       = "reimport"
   group_id   = "grp-reimport"
@@ -37,20 +44,29 @@ resource "vaultboot_oidc_group_binding" "reimport" {
 ` + caSyncResource("reimport", `    pem = <<-EOT
 `+indent(testCert(t, "vaultboot reimport CA", true, timeNowPlusYear()))+`    EOT`, `
   namespaces {
+    match_names    = []
     match_prefixes = ["team-"]
+    exclude_names  = []
   }
   target {
-    kind = "Secret"
+    kind   = "Secret"
+    labels = {}
   }
   syncer {
     namespace       = "vault-system"
     service_account = "ca-syncer"
   }`)
-	addrs := []string{"vaultboot_oidc_group_binding.reimport", "vaultboot_namespace_ca_sync_policy.reimport"}
+	ids := map[string]string{
+		"vaultboot_oidc_group_binding.reimport":       "reimport",
+		"vaultboot_namespace_ca_sync_policy.reimport": "reimport",
+		appAddr("reimport-empty"):                     "reimport-empty",
+	}
+	var addrs []string
 	var removed, imports string
-	for _, a := range addrs {
+	for a, id := range ids {
+		addrs = append(addrs, a)
 		removed += fmt.Sprintf("removed {\n  from = %s\n  lifecycle {\n    destroy = false\n  }\n}\n", a)
-		imports += fmt.Sprintf("import {\n  to = %s\n  id = \"reimport\"\n}\n", a)
+		imports += fmt.Sprintf("import {\n  to = %s\n  id = %q\n}\n", a, id)
 	}
 	noop := []plancheck.PlanCheck{}
 	for _, a := range addrs {
