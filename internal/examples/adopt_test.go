@@ -70,14 +70,14 @@ import {
 	tf.must(t, dir, vars, "apply", "-no-color", "-auto-approve")
 	tf.planIsEmpty(t, dir, vars)
 
-	if got := v.Read(t, "secret/data/"+env+"/payments").Data["data"].(map[string]any)["API_KEY"]; got != "v2" {
+	if got := dig(v.Read(t, "secret/data/"+env+"/payments").Data, "data", "API_KEY"); got != "v2" {
 		t.Errorf("the adopted secret's latest value is %v, want v2: adoption must not touch secret data", got)
 	}
 	meta := v.Read(t, "secret/metadata/"+env+"/payments").Data
 	if meta["current_version"] != json.Number("2") || meta["max_versions"] != json.Number("5") {
 		t.Errorf("the adopted secret has current_version %v and max_versions %v, want 2 and the hand-made 5", meta["current_version"], meta["max_versions"])
 	}
-	if policy := v.Read(t, "sys/policies/acl/"+env+"-payments-read").Data["policy"].(string); !strings.HasPrefix(policy, "# managed by vaultboot: "+env+"/payments") {
+	if policy := str(v.Read(t, "sys/policies/acl/"+env+"-payments-read").Data["policy"]); !strings.HasPrefix(policy, "# managed by vaultboot: "+env+"/payments") {
 		t.Errorf("the hand-written read policy was not replaced by the conventions':\n%s", policy)
 	}
 

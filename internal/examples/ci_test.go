@@ -107,7 +107,8 @@ func TestGitHubActions(t *testing.T) {
 	}
 	audience, _ := dig(doc, "env", "VAULT_AUDIENCE").(string)
 	var jobs []ciJob
-	for name, raw := range doc["jobs"].(map[string]any) {
+	all, _ := doc["jobs"].(map[string]any)
+	for name, raw := range all {
 		job, _ := raw.(map[string]any)
 		jobs = append(jobs, githubJob(t, name, job, audience))
 	}
@@ -178,7 +179,8 @@ func gitlabJob(t *testing.T, doc map[string]any, name string, job map[string]any
 	t.Helper()
 	merged := map[string]any{}
 	if base, ok := job["extends"].(string); ok {
-		for k, v := range doc[base].(map[string]any) {
+		extended, _ := doc[base].(map[string]any)
+		for k, v := range extended {
 			merged[k] = v
 		}
 	}
@@ -193,14 +195,12 @@ func gitlabJob(t *testing.T, doc map[string]any, name string, job map[string]any
 	if !strings.Contains(strings.Join(strs(merged["before_script"]), "\n"), `cd "environments/$ENVIRONMENT"`) {
 		t.Errorf("%s: does not change into environments/$ENVIRONMENT", name)
 	}
-	for _, n := range strs(merged["needs"]) {
-		out.needs = append(out.needs, n)
-	}
+	out.needs = strs(merged["needs"])
 	rules, _ := merged["rules"].([]any)
 	if len(rules) != 1 {
 		t.Fatalf("%s: want exactly one rule, got %v", name, rules)
 	}
-	cond := str(dig(rules[0].(map[string]any), "if"))
+	cond := str(dig(rules[0], "if"))
 	switch {
 	case cond == `$CI_PIPELINE_SOURCE == "merge_request_event"`:
 		out.mergeOnly = true
@@ -222,8 +222,9 @@ func githubJob(t *testing.T, name string, job map[string]any, audience string) c
 	out := ciJob{name: name, role: str(dig(job, "env", "TF_VAR_deploy_role")), audience: audience, ciEnv: str(job["environment"])}
 	out.environment = strings.TrimPrefix(str(dig(job, "defaults", "run", "working-directory")), "environments/")
 	var tokenStep bool
-	for _, s := range job["steps"].([]any) {
-		run := str(dig(s.(map[string]any), "run"))
+	steps, _ := job["steps"].([]any)
+	for _, s := range steps {
+		run := str(dig(s, "run"))
 		out.applies = out.applies || strings.Contains(run, "terraform apply")
 		tokenStep = tokenStep || strings.Contains(run, "audience=$VAULT_AUDIENCE") && strings.Contains(run, "VAULTBOOT_AUTH_JWT=")
 	}

@@ -150,9 +150,9 @@ func onlyOwnObjects(t *testing.T, e *vaultEnv) {
 	}
 	checkPrefixed(t, e.name+" policies", policies, prefix, "default", "root")
 	t.Logf("%s Vault (%s) policies: %s", e.name, e.vault.Addr, strings.Join(policies, " "))
-	meta := e.vault.Read(t, "secret/metadata/"+e.name+"/payments").Data["custom_metadata"].(map[string]any)
-	if meta[naming.ProjectKey] != ciProject {
-		t.Errorf("%s/payments is marked with project %v, want the pipeline's CI_PROJECT_PATH %s", e.name, meta[naming.ProjectKey], ciProject)
+	meta := e.vault.Read(t, "secret/metadata/"+e.name+"/payments").Data
+	if project := dig(meta, "custom_metadata", naming.ProjectKey); project != ciProject {
+		t.Errorf("%s/payments is marked with project %v, want the pipeline's CI_PROJECT_PATH %s", e.name, project, ciProject)
 	}
 	checkPrefixed(t, e.name+" kubernetes roles", list(t, e.vault, "auth/kubernetes/role"), prefix)
 	checkPrefixed(t, e.name+" jwt roles", list(t, e.vault, "auth/jwt/role"), prefix+"deploy-")

@@ -109,20 +109,20 @@ output "ca_sync_policies" {
 
 	// The syncer: read the document and publish ca.pem under target.key of
 	// the Secret target.name; the injector mounts that Secret at /vault/tls/.
-	doc := v.Read(t, outputs.CASync.Value["vault-ca"].DocumentPath).Data["data"].(map[string]any)
-	target, ca := doc["target"].(map[string]any), doc["ca"].(map[string]any)
-	if target["kind"] != "Secret" {
-		t.Fatalf("document target kind %v, want Secret", target["kind"])
+	doc := v.Read(t, outputs.CASync.Value["vault-ca"].DocumentPath).Data
+	kind, name, key := str(dig(doc, "data", "target", "kind")), str(dig(doc, "data", "target", "name")), str(dig(doc, "data", "target", "key"))
+	if kind != "Secret" {
+		t.Fatalf("document target kind %q, want Secret", kind)
 	}
-	if got := app.AgentAnnotations["vault.hashicorp.com/tls-secret"]; got != target["name"] {
-		t.Errorf("tls-secret annotation %q, want the document's target.name %q", got, target["name"])
+	if got := app.AgentAnnotations["vault.hashicorp.com/tls-secret"]; got != name {
+		t.Errorf("tls-secret annotation %q, want the document's target.name %q", got, name)
 	}
 	caCert := app.AgentAnnotations["vault.hashicorp.com/ca-cert"]
-	if caCert != "/vault/tls/"+str(target["key"]) {
-		t.Fatalf("ca-cert annotation %q, want /vault/tls/%s (the document's target.key)", caCert, target["key"])
+	if caCert != "/vault/tls/"+key {
+		t.Fatalf("ca-cert annotation %q, want /vault/tls/%s (the document's target.key)", caCert, key)
 	}
 	secretMount := t.TempDir() // stands in for /vault/tls/ in the pod
-	writeFile(t, secretMount, strings.TrimPrefix(caCert, "/vault/tls/"), str(ca["pem"]))
+	writeFile(t, secretMount, strings.TrimPrefix(caCert, "/vault/tls/"), str(dig(doc, "data", "ca", "pem")))
 
 	// The agent, as injected: the app's read policy, the annotation's
 	// template, and only the synced CA file to trust the server with.
