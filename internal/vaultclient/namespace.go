@@ -25,8 +25,8 @@ func (e *NamespaceUnsupportedError) Error() string {
 // checkNamespaceSupport refuses a namespace on a server without
 // namespaces. sys/seal-status (unauthenticated, asked of the root
 // namespace) reports the version: Vault Enterprise and HCP Vault report
-// "+ent", OpenBao a major version of 2 or more; any other server is taken
-// to have none.
+// "+ent", OpenBao 2.3 or later a version of at least 2.3; any other server
+// is taken to have none.
 func (c *Client) checkNamespaceSupport(ctx context.Context) error {
 	if c.namespace == "" {
 		return nil
@@ -50,7 +50,13 @@ func supportsNamespaces(version string) bool {
 	if strings.Contains(version, "+ent") || strings.Contains(version, "+hsm") {
 		return true
 	}
-	major, _, _ := strings.Cut(strings.TrimPrefix(version, "v"), ".")
-	n, err := strconv.Atoi(major)
-	return err == nil && n >= 2
+	// OpenBao: namespaces since 2.3.
+	majorS, rest, _ := strings.Cut(strings.TrimPrefix(version, "v"), ".")
+	minorS, _, _ := strings.Cut(rest, ".")
+	major, err := strconv.Atoi(majorS)
+	if err != nil {
+		return false
+	}
+	minor, err := strconv.Atoi(minorS)
+	return major > 2 || (major == 2 && err == nil && minor >= 3)
 }
