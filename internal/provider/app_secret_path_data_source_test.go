@@ -1,9 +1,13 @@
 package provider
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 
 	"github.com/hashicorp/vault/api"
 
@@ -15,6 +19,7 @@ import (
 
 	"github.com/vaultboot/terraform-provider-vaultboot/internal/naming"
 	"github.com/vaultboot/terraform-provider-vaultboot/internal/testharness"
+	"github.com/vaultboot/terraform-provider-vaultboot/internal/vaultclient"
 )
 
 // TestAccAppSecretPathDataSource: the computed names, exists, and key_names
@@ -162,4 +167,35 @@ data "vaultboot_app_secret_path" "names_only" {
 			{Config: providerAs(t, v, writeToken) + dataSources, ConfigStateChecks: checks},
 		},
 	})
+}
+
+// TestAccAppSecretPathDataSource_stampWarning checks the diagnostic that
+// terraform-plugin-testing cannot assert: for a token that may not read the
+// environment stamp the data source's guard is a warning saying it cannot
+// verify the environment, while the root token's guard passes silently
+// (the shared Vault is stamped or not: either way no error).
+func TestAccAppSecretPathDataSource_stampWarning(t *testing.T) {
+	v := testharness.Shared(t)
+	app := testAccApp(t, "stampless")
+	e, err := testOwnedEnv(testAccEnv, naming.DefaultConventions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := vaultclient.New(context.Background(), vaultclient.Config{Address: v.Addr, Token: childToken(t, v, app.ReadPolicyName()), Env: e, RetryTimeout: 10 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var diags diag.Diagnostics
+	if !checkEnvironmentOrWarn(context.Background(), c, &diags) || diags.HasError() || diags.WarningsCount() != 1 {
+		t.Fatalf("read token: %v, want exactly one warning", diags)
+	}
+	w := diags.Warnings()[0]
+	if w.Summary() != "Cannot Verify the Environment" || !strings.Contains(w.Detail(), "cannot verify that the Vault at "+v.Addr+` belongs to environment "`+testAccEnv+`"`) {
+		t.Errorf("warning %q: %q", w.Summary(), w.Detail())
+	}
+	t.Logf("%s: %s", w.Summary(), w.Detail())
+	var rootDiags diag.Diagnostics
+	if !checkEnvironmentOrWarn(context.Background(), testClient(t, v, testAccEnv), &rootDiags) || rootDiags.HasError() {
+		t.Errorf("root token: %v", rootDiags)
+	}
 }

@@ -157,3 +157,15 @@ func TestCheckAddress(t *testing.T) {
 		}
 	}
 }
+
+func TestUnwrapMultiError(t *testing.T) {
+	for in, want := range map[string]string{
+		"1 error occurred:\n\t* permission denied\n\n":         "permission denied",
+		"2 errors occurred:\n\t* a\n\t* b\n\n":                 "a; b",
+		"no handler for route \"x/y\". route entry not found.": `no handler for route "x/y". route entry not found.`,
+	} {
+		if got := strings.Join(unwrapMultiError(in), "; "); got != want {
+			t.Errorf("unwrapMultiError(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

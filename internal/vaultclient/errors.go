@@ -62,7 +62,11 @@ func (e *Error) Unwrap() error { return e.Cause }
 
 func (e *Error) vaultMessage() string {
 	if len(e.Messages) > 0 {
-		return strings.Join(e.Messages, "; ")
+		var msgs []string
+		for _, m := range e.Messages {
+			msgs = append(msgs, unwrapMultiError(m)...)
+		}
+		return strings.Join(msgs, "; ")
 	}
 	if e.Cause != nil && e.Status == 0 {
 		return e.Cause.Error()
@@ -82,6 +86,22 @@ func (e *Error) hint() string {
 		return "Vault rejected the request; check the values given for this object"
 	}
 	return ""
+}
+
+// unwrapMultiError turns Vault's "1 error occurred:\n\t* permission
+// denied\n\n" into its items, so a diagnostic reads as one sentence.
+func unwrapMultiError(msg string) []string {
+	head, body, ok := strings.Cut(msg, "\n")
+	if !ok || !strings.HasSuffix(head, " occurred:") {
+		return []string{strings.TrimSpace(msg)}
+	}
+	var items []string
+	for _, line := range strings.Split(body, "\n") {
+		if item := strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(line), "* ")); item != "" {
+			items = append(items, item)
+		}
+	}
+	return items
 }
 
 // newError builds an Error from whatever vault/api returned.
