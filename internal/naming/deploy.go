@@ -37,7 +37,7 @@ func (d DeployRole) Name() string { return d.name }
 func (d DeployRole) PolicyOwner() string { return d.env.ProviderPolicyOwner() }
 
 // Policy is the role's only token policy: exactly the provider policy for
-// the same options, so an auditor can compare the two texts.
+// the same options and owner, so an auditor can compare the two texts.
 func (d DeployRole) Policy(o ProviderPolicyOptions) (string, error) {
 	return d.env.ProviderPolicy(o)
 }

@@ -54,13 +54,15 @@ func (e Env) ProviderPolicyOwner() string { return e.owner("_provider") }
 // resources and data sources call, scoped to E's names wherever Vault paths
 // allow, no read of app secret values, and explicit denies on the deploy
 // roles' role and policy paths "E-deploy-*" (a deny wins over any other
-// policy the token may hold).
+// policy the token may hold). Its header names the provider's owner when
+// it has one, so a deploy role's policy, which is this text, carries the
+// ownership marks of the project that wrote it.
 func (e Env) ProviderPolicy(o ProviderPolicyOptions) (string, error) {
 	r, err := e.providerPolicyRules(o)
 	if err != nil {
 		return "", err
 	}
-	return RenderPolicy(e.ProviderPolicyOwner(), r), nil
+	return e.renderPolicy(e.ProviderPolicyOwner(), r), nil
 }
 
 // ProviderPolicyRules are the provider policy's rules, for tests that

@@ -292,3 +292,38 @@ func TestDeployCaseVariantsCoverEveryVariant(t *testing.T) {
 		}
 	}
 }
+
+// TestProviderPolicyOwnerMarks: with an owner the provider policy (and so
+// every deploy role's policy) carries both marks, its rules unchanged, and
+// judges as this project's and as another project's by the other owner.
+func TestProviderPolicyOwnerMarks(t *testing.T) {
+	e, _ := NewEnv("production", DefaultConventions())
+	a, err := e.WithOwner("team/a")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := e.WithOwner("team/b")
+	plain, _ := e.ProviderPolicy(ProviderPolicyOptions{})
+	owned, _ := a.ProviderPolicy(ProviderPolicyOptions{})
+	d, _ := a.DeployRole("main")
+	deploy, _ := d.Policy(ProviderPolicyOptions{})
+	if deploy != owned {
+		t.Errorf("the deploy policy differs from the provider policy of the same owner")
+	}
+	first, rest, _ := strings.Cut(plain, "\n")
+	if want := first + "\n" + PolicyProjectPrefix + "team/a\n" + rest; owned != want {
+		t.Errorf("owned policy:\n%s\nwant the plain one with the project line:\n%s", owned, want)
+	}
+	if PolicyOwner(owned) != "production/_provider" || PolicyProject(owned) != "team/a" {
+		t.Errorf("marks %q %q", PolicyOwner(owned), PolicyProject(owned))
+	}
+	if v := a.JudgePolicy(d.PolicyOwner(), owned); v.Claim != Ours {
+		t.Errorf("own verdict %+v", v)
+	}
+	if v := b.JudgePolicy(d.PolicyOwner(), owned); v.Claim != OtherOwner || v.Owner != "team/a" {
+		t.Errorf("other project's verdict %+v", v)
+	}
+	if v := a.JudgePolicy(d.PolicyOwner(), plain); v.Claim != Unowned {
+		t.Errorf("legacy verdict %+v", v)
+	}
+}

@@ -48,7 +48,7 @@ func (r *ciDeployRoleResource) Configure(_ context.Context, req resource.Configu
 // change: the policy is rendered now, with the binding mounts' accessors
 // read from Vault.
 func (r *ciDeployRoleResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() || r.client == nil {
+	if r.client == nil || !planGuard(ctx, r.client, req.Plan, &resp.Diagnostics) || req.Plan.Raw.IsNull() {
 		return
 	}
 	var plan ciDeployRoleModel
@@ -120,20 +120,45 @@ func (r *ciDeployRoleResource) Create(ctx context.Context, req resource.CreateRe
 	if !ok || !r.checkJWTMount(ctx, plan.JWTMount.ValueString(), true, &resp.Diagnostics) {
 		return
 	}
-	existing, err := readDeployRole(ctx, r.client, d, plan.JWTMount.ValueString())
-	if err != nil {
-		addVaultError(&resp.Diagnostics, "Unable to Read the Deploy Role", err)
-		return
-	}
-	if (existing.roleFound || existing.policyFound) && !existing.ours(d) && !plan.AdoptExisting.ValueBool() {
-		resp.Diagnostics.AddAttributeError(path.Root("name"), "Deploy Role Already Exists",
-			fmt.Sprintf("The role %s or the policy %s already exists and is not marked as managed by vaultboot (%s); import it (terraform import <address> %s) or set adopt_existing = true to take it over.", d.RolePath(plan.JWTMount.ValueString()), d.PolicyName(), d.PolicyOwner(), d.Name()))
+	if !plan.AdoptExisting.ValueBool() && !r.checkExisting(ctx, d, plan.JWTMount.ValueString(), &resp.Diagnostics) {
 		return
 	}
 	r.write(ctx, d, &plan, &resp.Diagnostics)
 	if !resp.Diagnostics.HasError() {
 		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	}
+}
+
+// checkExisting judges a role or policy create finds: not marked as the
+// provider policy's, it is refused; marked, claimMarked decides by owner
+// (this project's: a crashed create, completed silently).
+func (r *ciDeployRoleResource) checkExisting(ctx context.Context, d naming.DeployRole, jwtMount string, diags *diag.Diagnostics) bool {
+	existing, err := readDeployRole(ctx, r.client, d, jwtMount)
+	if err != nil {
+		addVaultError(diags, "Unable to Read the Deploy Role", err)
+		return false
+	}
+	if !existing.roleFound && !existing.policyFound {
+		return true
+	}
+	env := r.client.Env()
+	v := existing.verdict(env, d)
+	if v.Claim == naming.Foreign {
+		diags.AddAttributeError(path.Root("name"), "Deploy Role Already Exists",
+			fmt.Sprintf("The role %s or the policy %s already exists and is not marked as managed by vaultboot (%s); import it (terraform import <address> %s) or set adopt_existing = true to take it over.", d.RolePath(jwtMount), d.PolicyName(), d.PolicyOwner(), deployImportID(d, jwtMount)))
+		return false
+	}
+	what := fmt.Sprintf("the policy %q (%s) of the deploy role %s", d.PolicyName(), naming.PolicyPath(d.PolicyName()), d.RolePath(jwtMount))
+	return claimMarked(diags, env.Owner(), deployImportID(d, jwtMount), false, []markedObject{{what, v}})
+}
+
+// deployImportID is the import ID of a deploy role: N on the default JWT
+// mount, "<jwt_mount>:N" on another.
+func deployImportID(d naming.DeployRole, jwtMount string) string {
+	if jwtMount == naming.DefaultJWTMount {
+		return d.Name()
+	}
+	return jwtMount + ":" + d.Name()
 }
 
 // write writes the policy and the role, then reads them back into m.
@@ -186,6 +211,7 @@ func (r *ciDeployRoleResource) Read(ctx context.Context, req resource.ReadReques
 		resp.State.RemoveResource(ctx)
 		return
 	}
+	warnOtherOwner(&resp.Diagnostics, fmt.Sprintf("the policy %q of the deploy role %s", d.PolicyName(), d.RolePath(state.JWTMount.ValueString())), o.verdict(r.client.Env(), d))
 	state.setFromVault(ctx, d, o.role, o.policy, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }

@@ -31,7 +31,7 @@ const (
 
 func deployNames(t *testing.T, n string) naming.DeployRole {
 	t.Helper()
-	env, err := naming.NewEnv(testAccEnv, naming.DefaultConventions())
+	env, err := testOwnedEnv(testAccEnv, naming.DefaultConventions())
 	if err != nil {
 		t.Fatal(err)
 	}

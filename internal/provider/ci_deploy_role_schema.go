@@ -113,7 +113,7 @@ func (r *ciDeployRoleResource) Schema(_ context.Context, _ resource.SchemaReques
 			"kv_ca_paths":         schema.ListAttribute{MarkdownDescription: "As in `data.vaultboot_provider_policy`: KV paths the environment project's CA sync policies read.", ElementType: types.StringType, Optional: true, Validators: []validator.List{listvalidator.ValueStringsAre(validKVPath())}},
 			"binding_auth_mounts": mounts("As in `data.vaultboot_provider_policy`: auth mounts the environment project's group bindings use besides the conventions' OIDC mount. Never `jwt_mount`."),
 			"adopt_existing": schema.BoolAttribute{
-				MarkdownDescription: "Take over an existing role or policy `E-deploy-N` that vaultboot did not create. Default `false`: create refuses them.",
+				MarkdownDescription: "Take over an existing role or policy `E-deploy-N` that is not marked as the provider policy, or is marked by another project (another `owner`). Default `false`: create refuses them.",
 				Optional:            true,
 				Computed:            true,
 				Default:             booldefault.StaticBool(false),

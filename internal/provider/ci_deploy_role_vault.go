@@ -17,11 +17,14 @@ type deployRoleObjects struct {
 	policyFound bool
 }
 
-// ours reports whether the objects that exist are vaultboot's for d: the
-// policy's header is the provider policy's. A role carries no marker: it
-// counts as ours when its policy is.
-func (o deployRoleObjects) ours(d naming.DeployRole) bool {
-	return o.policyFound && naming.PolicyOwner(o.policy) == d.PolicyOwner()
+// verdict judges the objects that exist by the policy's header marks (the
+// provider policy's identity and the owner). A role carries no marks: it
+// goes with its policy, so a role without a policy is Foreign.
+func (o deployRoleObjects) verdict(env naming.Env, d naming.DeployRole) naming.Verdict {
+	if !o.policyFound {
+		return naming.Verdict{Claim: naming.Foreign}
+	}
+	return env.JudgePolicy(d.PolicyOwner(), o.policy)
 }
 
 // readDeployRole reads the role and its policy concurrently.

@@ -69,7 +69,8 @@ func (d *providerPolicyDataSource) Schema(_ context.Context, _ datasource.Schema
 			"power: identity groups only external (members come from the IdP), group aliases only on the binding mounts' " +
 			"accessors, login roles without token policies of their own, no metadata delete unless `allow_purge`. " +
 			"It reads the binding mounts' accessors from Vault (`sys/auth/<mount>`, a sudo path): read it with an " +
-			"administrator's token or the provider policy itself. See the security model guide for what it prevents and the residual risks.",
+			"administrator's token or the provider policy itself. Its header names the provider's `owner`, when set, " +
+			"(`# vaultboot project: <owner>`) as a `vaultboot_ci_deploy_role` of that owner marks its policy, so the two texts are equal. See the security model guide for what it prevents and the residual risks.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "The environment `E`.",

@@ -98,15 +98,19 @@ func ppEveryGrantUsed(t *testing.T, v *testharness.Vault, auditFile string, d na
 		paths = append(paths, p)
 	}
 	slices.Sort(paths)
-	env, _ := naming.NewEnv(ppEnv, ppConventions())
+	env, err := testOwnedEnv(ppEnv, ppConventions())
+	if err != nil {
+		t.Fatal(err)
+	}
 	opts := ppOptions(t, v)
 	opts.JWTMount = ppJWTMount
 	rules, err := env.ProviderPolicyRules(opts)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := naming.RenderPolicy(d.PolicyOwner(), rules); got != deployPolicy {
-		t.Fatalf("the rules do not render the deploy policy")
+	// ProviderPolicy renders exactly these rules under the owned header.
+	if got, err := env.ProviderPolicy(opts); err != nil || got != deployPolicy {
+		t.Fatalf("the rules do not render the deploy policy (%v)", err)
 	}
 	grants := 0
 	for i, r := range rules {

@@ -1,0 +1,123 @@
+package provider
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/vaultboot/terraform-provider-vaultboot/internal/naming"
+	"github.com/vaultboot/terraform-provider-vaultboot/internal/testharness"
+)
+
+// deployRoleConfig is a deploy role N on mount, applied by owner's project.
+func deployRoleConfig(v *testharness.Vault, owner, mount, name string) string {
+	return v.ProviderBlock(testAccEnv, ownerLine(owner)) + fmt.Sprintf(`
+resource "vaultboot_ci_deploy_role" "test" {
+  name            = %q
+  jwt_mount       = %q
+  bound_audiences = [%q]
+  bound_claims = {
+    project_path  = [%q]
+    ref_protected = ["true"]
+  }
+}
+`, name, mount, deployAud, deployProject)
+}
+
+// TestAccCIDeployRole_planGuard: the deploy role ran no guard at plan
+// time, so a plan against a Vault stamped with another environment was
+// green and only apply failed. Now the plan fails, naming both.
+func TestAccCIDeployRole_planGuard(t *testing.T) {
+	v := testharness.StartVault(t)
+	stamp(t, v, "integration")
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:      deployRoleConfig(v, testharness.Owner, naming.DefaultJWTMount, "guarded"),
+			PlanOnly:    true,
+			ExpectError: testharness.ErrorRE("Environment Mismatch", `stamped environment "integration"`, `configured for environment "acc"`),
+		}},
+	})
+	if v.Read(t, naming.PolicyPath("acc-deploy-guarded")) != nil {
+		t.Error("a refused plan wrote the deploy policy")
+	}
+}
+
+// TestAccCIDeployRole_twoProjects: v1 let a second project (another
+// owner) declaring the same deploy role rewrite the first's role and
+// policy. Now its create fails naming the first project, the policy keeps
+// the first project's marks, and the first project's plan stays empty.
+func TestAccCIDeployRole_twoProjects(t *testing.T) {
+	v := testharness.Shared(t)
+	const mount = "deployowners"
+	v.ConfigureJWTAuth(t, mount, testharness.NewJWTSigner(t))
+	d := deployNames(t, "owners")
+	policyName := d.PolicyName()
+	projectB := func(*terraform.State) error {
+		resource.Test(t, resource.TestCase{
+			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+			Steps: []resource.TestStep{{
+				Config:      deployRoleConfig(v, "team/b", mount, "owners"),
+				ExpectError: testharness.ErrorRE("Object Managed by Another Project", `already managed by "team/a"`, "import ID: "+mount+":owners"),
+			}},
+		})
+		if got := policyProject(t, v, policyName); got != "team/a" {
+			return fmt.Errorf("the policy %s now names owner %q", policyName, got)
+		}
+		return nil
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: deployRoleConfig(v, "team/a", mount, "owners"),
+				Check: resource.ComposeTestCheckFunc(func(*terraform.State) error {
+					if got := policyProject(t, v, policyName); got != "team/a" {
+						return fmt.Errorf("the policy %s names owner %q, want team/a", policyName, got)
+					}
+					return nil
+				}, projectB),
+			},
+			{
+				Config:           deployRoleConfig(v, "team/a", mount, "owners"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			},
+		},
+	})
+}
+
+// TestAccCIDeployRole_crashedCreate: a run that died after writing the
+// policy (marked by its own project) left nothing in state; the next
+// create of the same project completes without adopt_existing, and the
+// policy is the provider policy with that project's marks.
+func TestAccCIDeployRole_crashedCreate(t *testing.T) {
+	v := testharness.Shared(t)
+	const mount = "deploycrash"
+	v.ConfigureJWTAuth(t, mount, testharness.NewJWTSigner(t))
+	d := deployNames(t, "crashed")
+	v.Write(t, naming.PolicyPath(d.PolicyName()), map[string]any{"policy": expectedDeployPolicy(t, d, mount, false)})
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: deployRoleConfig(v, testharness.Owner, mount, "crashed"),
+				Check: resource.ComposeTestCheckFunc(
+					checkDeployPolicyState(t, d, mount, false),
+					func(*terraform.State) error {
+						if v.Read(t, d.RolePath(mount)) == nil {
+							return fmt.Errorf("the role %s was not written", d.RolePath(mount))
+						}
+						if got := policyProject(t, v, d.PolicyName()); got != testharness.Owner {
+							return fmt.Errorf("the policy names owner %q", got)
+						}
+						return nil
+					},
+				),
+			},
+			{Config: deployRoleConfig(v, testharness.Owner, mount, "crashed"), PlanOnly: true},
+		},
+	})
+}
