@@ -1,8 +1,12 @@
 package provider
 
 import (
+	"context"
 	"fmt"
+	"strings"
 	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -120,4 +124,57 @@ func TestAccCIDeployRole_crashedCreate(t *testing.T) {
 			{Config: deployRoleConfig(v, testharness.Owner, mount, "crashed"), PlanOnly: true},
 		},
 	})
+}
+
+// TestAccCIDeployRole_existingVerdicts: what create decides for each kind
+// of policy (and role) it finds in a real Vault, with the diagnostic it
+// gives: a role whose policy is missing or unmarked is refused, a policy
+// marked by a vaultboot without owners is taken over with a warning, one
+// of another project refused naming it, one of this project completed
+// silently.
+func TestAccCIDeployRole_existingVerdicts(t *testing.T) {
+	v := testharness.Shared(t)
+	const mount = "deployverdicts"
+	v.ConfigureJWTAuth(t, mount, testharness.NewJWTSigner(t))
+	r := &ciDeployRoleResource{client: testClient(t, v, testAccEnv)}
+	plain, _ := naming.NewEnv(testAccEnv, naming.DefaultConventions())
+	other, _ := plain.WithOwner("team/b")
+	policyBy := func(env naming.Env) string {
+		p, err := env.ProviderPolicy(naming.ProviderPolicyOptions{JWTMount: mount})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	for _, c := range []struct {
+		name, policy string
+		role, ok     bool
+		want         string // summary of the one diagnostic; "" for none
+	}{
+		{name: "vroleonly", role: true, want: "Deploy Role Already Exists"},
+		{name: "vunmarked", policy: `path "secret/*" { capabilities = ["read"] }`, want: "Deploy Role Already Exists"},
+		{name: "vlegacy", policy: policyBy(plain), ok: true, want: "Adopting an Object Without an Owner"},
+		{name: "vother", policy: policyBy(other), want: "Object Managed by Another Project"},
+		{name: "vown", policy: expectedDeployPolicy(t, deployNames(t, "vown"), mount, false), ok: true},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			d := deployNames(t, c.name)
+			if c.policy != "" {
+				v.Write(t, naming.PolicyPath(d.PolicyName()), map[string]any{"policy": c.policy})
+				defer v.Delete(t, naming.PolicyPath(d.PolicyName()))
+			}
+			if c.role {
+				v.Write(t, d.RolePath(mount), map[string]any{"role_type": "jwt", "user_claim": "sub", "bound_audiences": []string{"x"}})
+				defer v.Delete(t, d.RolePath(mount))
+			}
+			var diags diag.Diagnostics
+			ok := r.checkExisting(context.Background(), d, mount, &diags)
+			if ok != c.ok || (c.want == "") != (len(diags) == 0) || (c.want != "" && (len(diags) != 1 || diags[0].Summary() != c.want)) {
+				t.Fatalf("ok = %v, diagnostics %v; want ok = %v and %q", ok, diags, c.ok, c.want)
+			}
+			if c.name == "vother" && !strings.Contains(diags[0].Detail(), `already managed by "team/b"`) {
+				t.Errorf("the error does not name the other project: %s", diags[0].Detail())
+			}
+		})
+	}
 }
