@@ -2,7 +2,7 @@ package naming
 
 import "strings"
 
-// App is a validated app name in an environment (SPEC §2).
+// App is a validated app name in an environment (the naming contract).
 type App struct {
 	env  Env
 	name string

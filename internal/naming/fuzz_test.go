@@ -68,7 +68,7 @@ func FuzzQuoteHCL(f *testing.F) {
 
 // FuzzAppPolicies proves that any app and environment name accepted by
 // validation yields policies whose every path stays inside the app's own KV
-// paths, with exactly the capabilities of SPEC §2.
+// paths, with exactly the capabilities of the naming contract.
 func FuzzAppPolicies(f *testing.F) {
 	f.Add("production", "payments")
 	f.Add("integration", "a")

@@ -1,5 +1,5 @@
 // Package naming owns every vaultboot naming rule, Vault path and policy
-// document (SPEC §2). It is pure: no I/O, no Vault, no Terraform. Resources
+// document (the naming contract). It is pure: no I/O, no Vault, no Terraform. Resources
 // and the Vault client call it and never format a Vault path themselves, so
 // the naming contract lives in exactly one place and can be fuzzed alone.
 package naming
@@ -172,7 +172,7 @@ func CheckedJoin(parts ...string) (string, error) {
 	return strings.Join(segs, "/"), nil
 }
 
-// Conventions are the mount names of SPEC §3's conventions block.
+// Conventions are the mount names of the provider's conventions block.
 type Conventions struct {
 	KVMount             string
 	KubernetesAuthMount string

@@ -50,7 +50,7 @@ func (e Env) ProviderPolicyName() string { return "vaultboot_provider_" + e.name
 func (e Env) ProviderPolicyOwner() string { return e.owner("_provider") }
 
 // ProviderPolicy is the least-privilege ACL policy the provider's own token
-// needs to manage the conventions in environment E (SPEC §4): the paths the
+// needs to manage the conventions in environment E: the paths the
 // resources and data sources call, scoped to E's names wherever Vault paths
 // allow, no read of app secret values, and explicit denies on the deploy
 // roles' role and policy paths "E-deploy-*" (a deny wins over any other

@@ -36,7 +36,7 @@ var (
 
 // NewAppSecretPathResource is the vaultboot_app_secret_path resource: an
 // app's KV v2 secret home, its read and write policies and its Kubernetes
-// auth role (SPEC §4).
+// auth role.
 func NewAppSecretPathResource() resource.Resource {
 	return &appSecretPathResource{}
 }

@@ -24,7 +24,7 @@ var (
 	pathTokenTTL    = path.Root("token_ttl")
 )
 
-// NewCIDeployRoleResource is vaultboot_ci_deploy_role (SPEC §4): the JWT
+// NewCIDeployRoleResource is vaultboot_ci_deploy_role: the JWT
 // role "E-deploy-N" a tagged-commit pipeline logs in with, and its only
 // token policy "E-deploy-N", the provider policy.
 func NewCIDeployRoleResource() resource.Resource {

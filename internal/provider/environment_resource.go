@@ -27,7 +27,7 @@ var (
 )
 
 // NewEnvironmentResource is the vaultboot_environment resource: it stamps a
-// Vault with the provider's environment (SPEC §4), which every other
+// Vault with the provider's environment, which every other
 // resource then checks.
 func NewEnvironmentResource() resource.Resource {
 	return &environmentResource{}

@@ -38,7 +38,7 @@ var (
 )
 
 // NewNamespaceCASyncPolicyResource is the vaultboot_namespace_ca_sync_policy
-// resource: it publishes the internal CA to a namespace syncer (SPEC §4).
+// resource: it publishes the internal CA to a namespace syncer.
 func NewNamespaceCASyncPolicyResource() resource.Resource {
 	return &caSyncPolicyResource{}
 }

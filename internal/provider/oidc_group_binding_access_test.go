@@ -17,7 +17,7 @@ import (
 )
 
 // The access proof logs in as IdP group members through a JWT auth mount
-// whose signing key the test holds (SPEC §5), instead of reading the
+// whose signing key the test holds, instead of reading the
 // binding's configuration back. The apps' policies come from
 // vaultboot_app_secret_path, as in an environment project.
 const (

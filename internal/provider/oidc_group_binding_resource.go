@@ -26,7 +26,7 @@ var (
 )
 
 // NewOIDCGroupBindingResource binds an IdP group to Vault policies in one
-// environment (SPEC §4): external identity group "E-N", its one group alias,
+// environment: external identity group "E-N", its one group alias,
 // and optionally the login role "E-N".
 func NewOIDCGroupBindingResource() resource.Resource {
 	return &oidcGroupBindingResource{}

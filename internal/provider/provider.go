@@ -33,7 +33,7 @@ func New(version string) func() provider.Provider {
 	}
 }
 
-// providerModel maps the provider block (SPEC §3).
+// providerModel maps the provider block.
 type providerModel struct {
 	Address        types.String       `tfsdk:"address"`
 	Token          types.String       `tfsdk:"token"`

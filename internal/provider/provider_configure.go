@@ -16,7 +16,7 @@ import (
 	"github.com/vaultboot/terraform-provider-vaultboot/internal/vaultclient"
 )
 
-// Environment variables the provider block falls back to (SPEC §3).
+// Environment variables the provider block falls back to.
 const (
 	envAddress       = "VAULT_ADDR"
 	envToken         = "VAULT_TOKEN"

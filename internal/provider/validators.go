@@ -34,12 +34,12 @@ func (v stringCheck) ValidateString(_ context.Context, req validator.StringReque
 	}
 }
 
-// validName accepts app, binding and CA sync policy names (SPEC §2).
+// validName accepts app, binding and CA sync policy names (the naming contract).
 func validName() validator.String {
 	return stringCheck{description: "Name", check: naming.ValidateName}
 }
 
-// validEnvironment accepts environment names (SPEC §2).
+// validEnvironment accepts environment names (the naming contract).
 func validEnvironment() validator.String {
 	return stringCheck{description: "Environment", check: naming.ValidateEnvironment}
 }

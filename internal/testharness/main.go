@@ -1,5 +1,5 @@
 // Package testharness runs the acceptance tests against real components, as
-// SPEC §5 requires: a genuine HashiCorp Vault v1.13.0 dev server (built from
+// the project requires: a genuine HashiCorp Vault v1.13.0 dev server (built from
 // tools/vault) and a real Terraform CLI. Vault itself is never mocked; the only
 // stand-ins are the identity systems Vault trusts (a Kubernetes TokenReview
 // endpoint and a JWT issuer), because a test must control them to prove who can

@@ -15,7 +15,7 @@ import (
 )
 
 // TokenReviewServer stands in for the Kubernetes API that auth/kubernetes asks
-// to review a service-account token (SPEC §5). It is a TLS server the test
+// to review a service-account token. It is a TLS server the test
 // controls: it authenticates exactly the tokens it issued, so a test can log
 // in as any app's service account and prove what that account may read.
 type TokenReviewServer struct {

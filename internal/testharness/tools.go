@@ -11,7 +11,7 @@ import (
 )
 
 // vaultVersion is the only Vault release the tests accept: the newest MPL-2.0
-// release that builds from the module proxy (SPEC §5).
+// release that builds from the module proxy.
 const vaultVersion = "v1.13.0"
 
 // terraformFallback is installed when PATH has no Terraform >= 1.8.

@@ -1,7 +1,7 @@
 // Package vaultclient is the one place vaultboot talks to Vault: a thin
-// wrapper over github.com/hashicorp/vault/api with the retry policy of SPEC
-// §3, the environment guard, and typed calls for the objects the resources
-// manage. Paths come from the naming package; errors carry the path and
+// wrapper over github.com/hashicorp/vault/api with the retry policy
+// documented on the provider page, the environment guard, and typed calls
+// for the objects the resources manage. Paths come from the naming package; errors carry the path and
 // Vault's own message.
 package vaultclient
 

@@ -117,7 +117,7 @@ type guardResult struct {
 	err     error
 }
 
-// CheckEnvironment is the environment guard (SPEC §1.3). Every resource
+// CheckEnvironment is the environment guard. Every resource
 // calls it before its first write, and at plan time whenever it plans a
 // change. A Vault stamped with another environment, anywhere a stamp can be,
 // is an error for every caller; a Vault without a stamp is a warning

@@ -15,7 +15,9 @@ func TestDefiniteAnswer(t *testing.T) {
 	cancelled, cancel := context.WithCancel(context.Background())
 	cancel()
 	ok := context.Background()
-	status := func(code int) error { return newError("read", "vaultboot/data/environment", &api.ResponseError{StatusCode: code}) }
+	status := func(code int) error {
+		return newError("read", "vaultboot/data/environment", &api.ResponseError{StatusCode: code})
+	}
 	cases := []struct {
 		name string
 		ctx  context.Context

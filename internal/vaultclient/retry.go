@@ -46,7 +46,7 @@ var raftTransient = []string{
 }
 
 // retryable reports whether a failure is the kind Vault maintenance causes
-// (leader changes, seals, upgrades) and so worth another try (SPEC §3).
+// (leader changes, seals, upgrades) and so worth another try.
 func retryable(err error) bool {
 	switch StatusOf(err) {
 	case http.StatusPreconditionFailed, http.StatusTooManyRequests,
