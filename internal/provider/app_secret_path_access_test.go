@@ -17,7 +17,7 @@ import (
 )
 
 // TestAccAppSecretPath_accessProofs proves the conventions by logging in
-//, on a dedicated server so auth/kubernetes can point at this
+// , on a dedicated server so auth/kubernetes can point at this
 // test's TokenReview stand-in: app payments' service account reads its own
 // secret and nothing else and cannot write; a token holding only the write
 // policy writes and soft-deletes but cannot destroy history; a service

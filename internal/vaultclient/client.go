@@ -1,8 +1,8 @@
 // Package vaultclient is the one place vaultboot talks to Vault: a thin
 // wrapper over github.com/hashicorp/vault/api with the retry policy
 // documented on the provider page, the environment guard, and typed calls
-// for the objects the resources manage. Paths come from the naming package; errors carry the path and
-// Vault's own message.
+// for the objects the resources manage. Paths come from the naming package;
+// errors carry the path and Vault's own message.
 package vaultclient
 
 import (
