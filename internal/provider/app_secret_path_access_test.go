@@ -16,8 +16,8 @@ import (
 	"github.com/vaultboot/terraform-provider-vaultboot/internal/testharness"
 )
 
-// TestAccAppSecretPath_accessProofs proves the conventions by logging in
-// , on a dedicated server so auth/kubernetes can point at this
+// TestAccAppSecretPath_accessProofs proves the conventions by logging in,
+// on a dedicated server so auth/kubernetes can point at this
 // test's TokenReview stand-in: app payments' service account reads its own
 // secret and nothing else and cannot write; a token holding only the write
 // policy writes and soft-deletes but cannot destroy history; a service
