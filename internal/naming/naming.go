@@ -268,14 +268,29 @@ func KVDestroyPath(mount, logical string) string { return Join(mount, "destroy",
 // PolicyPath is the ACL policy API path of a policy name.
 func PolicyPath(name string) string { return Join("sys/policies/acl", name) }
 
+// AuthPath is an auth mount's own API path, "auth/<mount>" (what Vault
+// Agent's auto_auth calls mount_path).
+func AuthPath(mount string) string { return Join("auth", mount) }
+
 // AuthRolePath is the role API path on an auth mount.
-func AuthRolePath(mount, role string) string { return Join("auth", mount, "role", role) }
+func AuthRolePath(mount, role string) string { return Join(AuthPath(mount), "role", role) }
 
 // AuthLoginPath is where an auth mount takes logins.
-func AuthLoginPath(mount string) string { return Join("auth", mount, "login") }
+func AuthLoginPath(mount string) string { return Join(AuthPath(mount), "login") }
 
 // AuthConfigPath is an auth mount's configuration.
-func AuthConfigPath(mount string) string { return Join("auth", mount, "config") }
+func AuthConfigPath(mount string) string { return Join(AuthPath(mount), "config") }
+
+// AuthMountVisibilityPath is the sys/internal/ui/mounts path of an auth
+// mount: it answers any token with access to a path under the mount,
+// without the sudo that AuthMountPath needs.
+func AuthMountVisibilityPath(mount string) string {
+	return Join("sys/internal/ui/mounts", AuthPath(mount))
+}
+
+// SealStatusPath is the unauthenticated seal status, which also names the
+// server's version.
+const SealStatusPath = "sys/seal-status"
 
 // AuthMountPath is the sys/auth path of an auth mount.
 func AuthMountPath(mount string) string { return Join("sys/auth", mount) }

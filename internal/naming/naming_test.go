@@ -125,6 +125,8 @@ func TestOtherNames(t *testing.T) {
 		{d.RolePath("jwt"), "auth/jwt/role/production-deploy-gitlab"},
 		{e.StampDataPath(), "vaultboot/data/environment"},
 		{PolicyPath("production-payments-read"), "sys/policies/acl/production-payments-read"},
+		{AuthPath("kubernetes"), "auth/kubernetes"},
+		{AuthMountVisibilityPath("kubernetes"), "sys/internal/ui/mounts/auth/kubernetes"},
 	}
 	for _, c := range checks {
 		if c.got != c.want {

@@ -177,10 +177,7 @@ data "vaultboot_app_secret_path" "names_only" {
 func TestAccAppSecretPathDataSource_stampWarning(t *testing.T) {
 	v := testharness.Shared(t)
 	app := testAccApp(t, "stampless")
-	e, err := testOwnedEnv(testAccEnv, naming.DefaultConventions())
-	if err != nil {
-		t.Fatal(err)
-	}
+	e := accEnv(t)
 	c, err := vaultclient.New(context.Background(), vaultclient.Config{Address: v.Addr, Token: childToken(t, v, app.ReadPolicyName()), Env: e, RetryTimeout: 10 * time.Second})
 	if err != nil {
 		t.Fatal(err)

@@ -19,10 +19,7 @@ import (
 // of the expected text.
 func testAccApp(t *testing.T, name string) naming.App {
 	t.Helper()
-	env, err := testOwnedEnv(testAccEnv, naming.DefaultConventions())
-	if err != nil {
-		t.Fatal(err)
-	}
+	env := accEnv(t)
 	app, err := env.App(name)
 	if err != nil {
 		t.Fatal(err)

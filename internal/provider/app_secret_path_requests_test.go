@@ -11,7 +11,6 @@ import (
 	tfresource "github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
-	"github.com/vaultboot/terraform-provider-vaultboot/internal/naming"
 	"github.com/vaultboot/terraform-provider-vaultboot/internal/testharness"
 	"github.com/vaultboot/terraform-provider-vaultboot/internal/vaultclient"
 )
@@ -48,10 +47,7 @@ func TestAccAppSecretPath_requestsPerRefresh(t *testing.T) {
 // its fixed place and where vaultboot v1 kept it.
 func countRefresh(t *testing.T, v *testharness.Vault, name string) {
 	ctx := context.Background()
-	env, err := testOwnedEnv(testAccEnv, naming.DefaultConventions())
-	if err != nil {
-		t.Fatal(err)
-	}
+	env := accEnv(t)
 	client, err := vaultclient.New(ctx, vaultclient.Config{Address: v.Addr, Token: v.Token, Env: env})
 	if err != nil {
 		t.Fatal(err)

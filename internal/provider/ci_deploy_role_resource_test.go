@@ -31,10 +31,7 @@ const (
 
 func deployNames(t *testing.T, n string) naming.DeployRole {
 	t.Helper()
-	env, err := testOwnedEnv(testAccEnv, naming.DefaultConventions())
-	if err != nil {
-		t.Fatal(err)
-	}
+	env := accEnv(t)
 	d, err := env.DeployRole(n)
 	if err != nil {
 		t.Fatal(err)

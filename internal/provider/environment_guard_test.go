@@ -196,3 +196,14 @@ func testOwnedEnv(name string, conv naming.Conventions) (naming.Env, error) {
 	}
 	return e.WithOwner(testharness.Owner)
 }
+
+// accEnv is the tests' environment with the default conventions, owned by
+// the harness's project.
+func accEnv(t *testing.T) naming.Env {
+	t.Helper()
+	e, err := testOwnedEnv(testAccEnv, naming.DefaultConventions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e
+}

@@ -27,10 +27,7 @@ const bindingAddr = "vaultboot_oidc_group_binding.test"
 // bindingNames returns the naming of binding n in the tests' environment.
 func bindingNames(t *testing.T, n string) naming.Binding {
 	t.Helper()
-	env, err := testOwnedEnv(testAccEnv, naming.DefaultConventions())
-	if err != nil {
-		t.Fatal(err)
-	}
+	env := accEnv(t)
 	b, err := env.Binding(n)
 	if err != nil {
 		t.Fatal(err)

@@ -105,7 +105,7 @@ path "auth/kubernetes/role/acc-orphan" { capabilities = ["read"] }
 	// purge_on_destroy, and a secret kept from an earlier life of the app:
 	// the replacement of the failed create must not purge it.
 	app := strings.Replace(fmt.Sprintf(k8sApp, "orphan"), "app = \"orphan\"", "app = \"orphan\"\n  purge_on_destroy = true", 1)
-	env, _ := testOwnedEnv(testAccEnv, naming.DefaultConventions())
+	env := accEnv(t)
 	orphan, _ := env.App("orphan")
 	v.Write(t, orphan.MetadataPath(), map[string]any{"custom_metadata": orphan.Markers()})
 	v.Write(t, orphan.DataPath(), map[string]any{"data": map[string]any{"API_KEY": "kept"}})

@@ -513,10 +513,7 @@ func ppLeastPrivilege(t *testing.T, v *testharness.Vault, env naming.Env, token 
 func TestAccProviderPolicy_inputs(t *testing.T) {
 	v := testharness.Shared(t)
 	s := v.Write(t, "auth/token/create", map[string]any{"policies": []string{"nothing-granted"}, "no_default_policy": true, "ttl": "10m"})
-	env, err := testOwnedEnv(testAccEnv, naming.DefaultConventions())
-	if err != nil {
-		t.Fatal(err)
-	}
+	env := accEnv(t)
 	const bindMount = "ppinputs"
 	accessor := v.EnableAuth(t, bindMount, "jwt")
 	ds := func(body string) string {

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/vaultboot/terraform-provider-vaultboot/internal/naming"
 )
 
 // AgentAuth is how a Vault Agent run logs in: with a token, or through a
@@ -53,7 +55,7 @@ func (v *Vault) RenderWithAgent(t testing.TB, auth AgentAuth, template, caCertFi
 	method := fmt.Sprintf("method \"token_file\" {\n    config = { token_file_path = %q }\n  }", write("token", auth.Token))
 	if auth.KubernetesRole != "" {
 		method = fmt.Sprintf("method \"kubernetes\" {\n    mount_path = %q\n    config = { role = %q, token_path = %q }\n  }",
-			"auth/"+auth.KubernetesMount, auth.KubernetesRole, write("sa-token", auth.ServiceAccountJWT))
+			naming.AuthPath(auth.KubernetesMount), auth.KubernetesRole, write("sa-token", auth.ServiceAccountJWT))
 	}
 	dest := filepath.Join(dir, "rendered")
 	config := write("agent.hcl", fmt.Sprintf(`exit_after_auth = true

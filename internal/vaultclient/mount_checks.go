@@ -94,7 +94,7 @@ func (c *Client) RequireKVv2(ctx context.Context) error {
 func (c *Client) RequireKubernetesAuth(ctx context.Context) error {
 	mount := c.env.Conventions().KubernetesAuthMount
 	v, err := c.cached(ctx, "auth:"+mount, func(ctx context.Context) (any, error) {
-		s, err := c.read(ctx, naming.Join("sys/internal/ui/mounts/auth", mount))
+		s, err := c.read(ctx, naming.AuthMountVisibilityPath(mount))
 		if StatusOf(err) == http.StatusForbidden {
 			return "", nil
 		}

@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/hashicorp/vault/api"
+
+	"github.com/vaultboot/terraform-provider-vaultboot/internal/naming"
 )
 
 // NamespaceUnsupportedError means namespace is set but the server has no
@@ -33,7 +35,7 @@ func (c *Client) checkNamespaceSupport(ctx context.Context) error {
 	}
 	root := c.api.WithNamespace("")
 	var s *api.SealStatusResponse
-	err := c.do(ctx, "read", "sys/seal-status", func(ctx context.Context) (err error) {
+	err := c.do(ctx, "read", naming.SealStatusPath, func(ctx context.Context) (err error) {
 		s, err = root.Sys().SealStatusWithContext(ctx)
 		return err
 	})
