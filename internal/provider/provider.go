@@ -124,7 +124,7 @@ func (p *vaultbootProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 				Validators:          []validator.String{validOwner()},
 			},
 			"retry_timeout": schema.StringAttribute{
-				MarkdownDescription: "Total time spent retrying one request through Vault maintenance (connection refused or reset, timeouts, 412, 429, 500, 502, 503, 504), with exponential backoff and jitter. Default `2m`, at least `1s` (`0s` is refused: use `1s` to fail fast). Each attempt is bounded too (by the window, at most 30s), so a node that accepts connections and never answers ends a request at most one attempt after its window; once Vault has failed every request for the whole window, the remaining requests of the run fail at once instead of each waiting a window of its own.",
+				MarkdownDescription: "Total time spent retrying one request through Vault maintenance (connection refused or reset, timeouts, 412, 429, 500, 502, 503, 504, and the 307 of a standby that cannot reach the active node: redirects are never followed), with exponential backoff and jitter. Default `2m`, at least `1s` (`0s` is refused: use `1s` to fail fast). Each attempt is bounded too (by the window, at most 30s), so a node that accepts connections and never answers ends a request at most one attempt after its window; once Vault has failed every request for the whole window, the remaining requests of the run fail at once instead of each waiting a window of its own.",
 				Optional:            true,
 				Validators:          []validator.String{validRetryTimeout()},
 			},

@@ -37,6 +37,20 @@ func newClient(t *testing.T, addr, token string, retry time.Duration) *Client {
 // sealed", or a connection reset.
 func flakyProxy(t *testing.T, target string, n int64, reset bool) (*httptest.Server, *atomic.Int64) {
 	t.Helper()
+	if reset {
+		return faultyProxy(t, target, n, resetConnection)
+	}
+	return faultyProxy(t, target, n, func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusServiceUnavailable)
+		_, _ = w.Write([]byte(`{"errors":["Vault is sealed"]}`))
+	})
+}
+
+// faultyProxy forwards to a real Vault, except that fault answers the
+// first n requests.
+func faultyProxy(t *testing.T, target string, n int64, fault http.HandlerFunc) (*httptest.Server, *atomic.Int64) {
+	t.Helper()
 	u, err := url.Parse(target)
 	if err != nil {
 		t.Fatal(err)
@@ -48,24 +62,22 @@ func flakyProxy(t *testing.T, target string, n int64, reset bool) (*httptest.Ser
 			rp.ServeHTTP(w, r)
 			return
 		}
-		if reset {
-			hj, _ := w.(http.Hijacker)
-			conn, _, err := hj.Hijack()
-			if err != nil {
-				return
-			}
-			if tc, ok := conn.(*net.TCPConn); ok {
-				_ = tc.SetLinger(0) // RST instead of FIN
-			}
-			_ = conn.Close()
-			return
-		}
-		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(http.StatusServiceUnavailable)
-		_, _ = w.Write([]byte(`{"errors":["Vault is sealed"]}`))
+		fault(w, r)
 	}))
 	t.Cleanup(srv.Close)
 	return srv, &seen
+}
+
+func resetConnection(w http.ResponseWriter, _ *http.Request) {
+	hj, _ := w.(http.Hijacker)
+	conn, _, err := hj.Hijack()
+	if err != nil {
+		return
+	}
+	if tc, ok := conn.(*net.TCPConn); ok {
+		_ = tc.SetLinger(0) // RST instead of FIN
+	}
+	_ = conn.Close()
 }
 
 func TestRetriesThroughMaintenance(t *testing.T) {

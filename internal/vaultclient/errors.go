@@ -80,10 +80,12 @@ func (e *Error) hint() string {
 		return e.Hint
 	case e.Status == http.StatusForbidden:
 		return "The token needs the policy printed by data.vaultboot_provider_policy, or it has expired"
-	case e.Status == 0 || e.Status >= 500 || e.Status == http.StatusTooManyRequests:
+	case e.Status == 0 || e.Status >= 500 || e.Status == http.StatusTooManyRequests || e.Status == http.StatusTemporaryRedirect:
 		return "Check that Vault is reachable, unsealed and has an active node, then run the apply again: it recognises the objects this one made. Raise the provider's retry_timeout if Vault's maintenance windows are longer"
 	case e.Status == http.StatusBadRequest:
 		return "Vault rejected the request; check the values given for this object"
+	case e.Status >= 300 && e.Status < 400:
+		return "Set the provider's address to the URL Vault itself answers on"
 	}
 	return ""
 }
@@ -108,9 +110,14 @@ func unwrapMultiError(msg string) []string {
 func newError(op, path string, err error) *Error {
 	e := &Error{Op: op, Path: path, Cause: err}
 	var re *api.ResponseError
-	if errors.As(err, &re) {
+	var redirect *redirectError
+	switch {
+	case errors.As(err, &re):
 		e.Status = re.StatusCode
 		e.Messages = re.Errors
+	case errors.As(err, &redirect):
+		e.Status = redirect.status
+		e.Messages = []string{redirect.message()}
 	}
 	return e
 }
@@ -124,6 +131,10 @@ func StatusOf(err error) int {
 	var re *api.ResponseError
 	if errors.As(err, &re) {
 		return re.StatusCode
+	}
+	var redirect *redirectError
+	if errors.As(err, &redirect) {
+		return redirect.status
 	}
 	return 0
 }

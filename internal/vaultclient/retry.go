@@ -49,7 +49,8 @@ var raftTransient = []string{
 // (leader changes, seals, upgrades) and so worth another try.
 func retryable(err error) bool {
 	switch StatusOf(err) {
-	case http.StatusPreconditionFailed, http.StatusTooManyRequests,
+	case http.StatusTemporaryRedirect, // a standby that lost its active node
+		http.StatusPreconditionFailed, http.StatusTooManyRequests,
 		http.StatusInternalServerError, http.StatusBadGateway,
 		http.StatusServiceUnavailable, http.StatusGatewayTimeout:
 		return true
