@@ -1,5 +1,3 @@
-//go:build rolling
-
 package e2e
 
 import (
@@ -26,8 +24,7 @@ func TestHA_rollingUpgradeDuringApply(t *testing.T) {
 	w.WriteConfig(t, f.config(c.Vault(n1)))
 	logPath := filepath.Join(w.Dir, "provider.log")
 	w.SetEnv("TF_LOG_PROVIDER=DEBUG", "TF_LOG_PATH="+logPath)
-	// Keep the provider's log of a failed run: the lost writes this test
-	// sometimes finds (see the HA guide) are still being investigated.
+	// Keep the provider's log of a failed run for whoever investigates it.
 	t.Cleanup(func() {
 		if t.Failed() {
 			kept := filepath.Join(os.TempDir(), "vaultboot-rolling-provider.log")
