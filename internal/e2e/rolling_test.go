@@ -59,8 +59,8 @@ func TestHA_rollingUpgradeDuringApply(t *testing.T) {
 	if err != nil {
 		t.Fatalf("apply during the rolling upgrade failed (%v):\n%s", err, tailOf(out))
 	}
-	t.Logf("apply took %s; node1 was unreachable or sealed for %s; the apply ended %s after the last node (the old leader) was stopped and %s after it served again",
-		time.Since(a.start).Round(time.Second), outage.Round(time.Millisecond), a.end.Sub(lastStopped).Round(time.Millisecond), a.end.Sub(rolled).Round(time.Millisecond))
+	t.Logf("apply took %s; node1 was unreachable or sealed for %s; the apply ended %s after the last node (the old leader) was stopped, %s the cluster was whole again",
+		time.Since(a.start).Round(time.Second), outage.Round(time.Millisecond), a.end.Sub(lastStopped).Round(time.Millisecond), beforeAfter(a.end.Sub(rolled)))
 	if a.end.Before(lastStopped.Add(time.Second)) {
 		t.Errorf("the apply ended before the last node was stopped: the test did not cover the whole upgrade")
 	}
@@ -106,4 +106,13 @@ func logRetries(t *testing.T, logPath string) {
 	if len(byStatus) == 0 {
 		t.Error("the provider logged no retry: the apply never met the outage")
 	}
+}
+
+// beforeAfter says how far from a moment something happened: "3s after" or
+// "2s before".
+func beforeAfter(d time.Duration) string {
+	if d < 0 {
+		return (-d).Round(time.Millisecond).String() + " before"
+	}
+	return d.Round(time.Millisecond).String() + " after"
 }
