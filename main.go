@@ -3,12 +3,11 @@
 package main
 
 import (
-	"context"
 	"flag"
 	"log"
 	"os"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 
 	"github.com/vaultboot/terraform-provider-vaultboot/internal/provider"
 )
@@ -28,10 +27,13 @@ func main() {
 		log.Fatal(err.Error())
 	}
 	stop := startProfiling()
-	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
-		Address: Address,
-		Debug:   debug,
-	})
+	// tf6server directly (not providerserver.Serve) to serve the framework's
+	// server behind provider.NewServer's wrapper.
+	var opts []tf6server.ServeOpt
+	if debug {
+		opts = append(opts, tf6server.WithManagedDebug())
+	}
+	err := tf6server.Serve(Address, provider.NewServer(version), opts...)
 	stop()
 	if err != nil {
 		log.Fatal(err.Error())

@@ -14,8 +14,10 @@ import (
 // startProfiling (only in builds with -tags benchpprof) profiles the
 // provider process into VAULTBOOT_PPROF_DIR: CPU in 2-second slices (a
 // provider is usually killed, not stopped, so one long profile would never
-// be written; `go tool pprof` merges the slices), and the heap and the
-// goroutines whenever the heap in use reaches a new peak.
+// be written; `go tool pprof` merges the slices), the heap and the
+// goroutines whenever the heap in use reaches a new peak, and after each
+// slice the heap left after a full collection (live*.pprof, and a line in
+// live-PID.pprof.txt): a live heap that grows slice by slice is retained.
 func startProfiling() (stop func()) {
 	dir := os.Getenv("VAULTBOOT_PPROF_DIR")
 	if dir == "" {
@@ -55,9 +57,23 @@ func startProfiling() (stop func()) {
 			// grows slice by slice is being retained.
 			runtime.GC()
 			writeProfile(name(fmt.Sprintf("live%03d", slice)), "heap")
+			appendLive(name("live")+".txt", slice)
 		}
 	}()
 	return func() { close(done) }
+}
+
+// appendLive logs the heap after that collection, one line per slice.
+func appendLive(path string, slice int) {
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	f, err := os.OpenFile(path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+	if err != nil {
+		return
+	}
+	defer f.Close()
+	fmt.Fprintf(f, "slice %d live HeapAlloc %d HeapInuse %d Sys %d NumGC %d goroutines %d\n",
+		slice, ms.HeapAlloc, ms.HeapInuse, ms.Sys, ms.NumGC, runtime.NumGoroutine())
 }
 
 func writeProfile(path, kind string) {

@@ -4,7 +4,6 @@ import (
 	"os"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 
 	"github.com/vaultboot/terraform-provider-vaultboot/internal/testharness"
@@ -15,9 +14,9 @@ import (
 const testAccEnv = "acc"
 
 // testAccProtoV6ProviderFactories serves the provider in-process to the real
-// terraform binary that terraform-plugin-testing runs.
+// terraform binary that terraform-plugin-testing runs, as main.go serves it.
 var testAccProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
-	"vaultboot": providerserver.NewProtocol6WithError(New("test")()),
+	"vaultboot": func() (tfprotov6.ProviderServer, error) { return NewServer("test")(), nil },
 }
 
 func TestMain(m *testing.M) {
