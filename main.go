@@ -26,6 +26,7 @@ func main() {
 	if err := quietUnreadLogs(os.Environ(), os.Setenv); err != nil {
 		log.Fatal(err.Error())
 	}
+	tuneGC(os.LookupEnv)
 	stop := startProfiling()
 	// tf6server directly (not providerserver.Serve) to serve the framework's
 	// server behind provider.NewServer's wrapper.
