@@ -73,7 +73,7 @@ func (p *vaultbootProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 		MarkdownDescription: "Encodes a platform team's Vault bootstrapping conventions (app secret paths, OIDC group bindings, namespace CA sync, the environment stamp) as a few opinionated resources. It manages *where* secrets live and *who* may read or write them, never secret values.",
 		Attributes: map[string]schema.Attribute{
 			"address": schema.StringAttribute{
-				MarkdownDescription: "Vault address, e.g. `https://vault.internal:8200`. Falls back to `VAULT_ADDR`. Plain `http://` is refused unless the host is loopback.",
+				MarkdownDescription: "Vault address, e.g. `https://vault.internal:8200`. Falls back to `VAULT_ADDR`. Plain `http://` is refused unless the host is loopback. Every request goes to this address: redirects are not followed, and `VAULT_AGENT_ADDR` and `VAULT_SRV_LOOKUP`, which other Vault clients let override it, are ignored.",
 				Optional:            true,
 				Validators:          []validator.String{validAddress()},
 			},

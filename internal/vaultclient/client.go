@@ -107,6 +107,11 @@ func New(ctx context.Context, cfg Config) (*Client, error) {
 	}
 	ac := api.DefaultConfig()
 	ac.Address = cfg.Address
+	// vault/api sends every request to VAULT_AGENT_ADDR when it is set, and
+	// with VAULT_SRV_LOOKUP to a host a DNS record names: a CI runner with
+	// an agent sidecar would have the provider's token and writes go to
+	// whatever Vault that agent serves. The provider talks to its address.
+	ac.AgentAddress, ac.SRVLookup = "", false
 	ac.MaxRetries = 0 // retries are ours, bounded by retry_timeout
 	if t, ok := ac.HttpClient.Transport.(*http.Transport); ok {
 		t.MaxIdleConnsPerHost = maxIdleConnsPerHost

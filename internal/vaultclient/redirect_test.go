@@ -92,3 +92,23 @@ func TestEndlessRedirectExplained(t *testing.T) {
 		t.Errorf("%d attempts, %d followed to the redirect's host; want retries on the configured address only", c.Requests(), reached.Load())
 	}
 }
+
+// TestOnlyTheConfiguredAddress: vault/api prefers VAULT_AGENT_ADDR to the
+// address it is given, so a runner with an agent sidecar sent the
+// provider's token and writes to the agent's Vault.
+func TestOnlyTheConfiguredAddress(t *testing.T) {
+	v := testharness.Shared(t)
+	other, reached := staleLeader(t)
+	t.Setenv("VAULT_AGENT_ADDR", other.URL)
+	t.Setenv("VAULT_SRV_LOOKUP", "true")
+	c := newClient(t, v.Addr, v.Token, 5*time.Second)
+	if err := c.WritePolicy(context.Background(), "address-probe", `path "x" { capabilities = ["read"] }`); err != nil {
+		t.Fatalf("write to the configured address: %v", err)
+	}
+	if _, found, err := newClient(t, v.Addr, v.Token, time.Second).ReadPolicy(context.Background(), "address-probe"); err != nil || !found {
+		t.Fatalf("the policy is not in the configured Vault: found=%v err=%v", found, err)
+	}
+	if n := reached.Load(); n != 0 {
+		t.Errorf("%d requests went to VAULT_AGENT_ADDR instead of the configured address", n)
+	}
+}
