@@ -220,11 +220,24 @@ func (r *oidcGroupBindingResource) Create(ctx context.Context, req resource.Crea
 	if !r.checkForeign(b, plan, existing, roleExists, &resp.Diagnostics) {
 		return
 	}
-	if !r.write(ctx, b, mount, &plan, nil, existing, &resp.Diagnostics) {
+	w, ok := r.prepareWrite(ctx, mount, &plan, existing, &resp.Diagnostics)
+	if !ok {
 		return
 	}
-	r.refreshAfterWrite(ctx, &plan, &resp.Diagnostics)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	// Once the first write is sent, a failure still records the binding in
+	// state: Terraform marks it tainted, so the next apply replaces it (or
+	// destroy removes it) and no group is left outside state. Every check
+	// that can refuse without writing ran above, so a refused create
+	// records nothing, and a foreign object never enters state.
+	plan.IdentityGroupID = types.StringValue("")
+	plan.AuthMountAccessor = types.StringValue(mount.Accessor)
+	if plan.LoginRole != nil {
+		plan.LoginRole.RoleType = types.StringValue(mount.Type)
+	}
+	if r.write(ctx, b, mount, &plan, nil, w, &resp.Diagnostics) {
+		r.refreshAfterWrite(ctx, &plan, &resp.Diagnostics)
+	}
+	setCreatedState(ctx, &resp.State, &plan, &resp.Diagnostics)
 }
 
 // checkForeign refuses to take over a group or role that is not this
@@ -283,7 +296,11 @@ func (r *oidcGroupBindingResource) Update(ctx context.Context, req resource.Upda
 		return
 	}
 	mount, existing, ok := r.readMountAndGroup(ctx, b, plan.AuthMount.ValueString(), &resp.Diagnostics)
-	if !ok || !r.write(ctx, b, mount, &plan, &state, existing, &resp.Diagnostics) {
+	if !ok {
+		return
+	}
+	w, ok := r.prepareWrite(ctx, mount, &plan, existing, &resp.Diagnostics)
+	if !ok || !r.write(ctx, b, mount, &plan, &state, w, &resp.Diagnostics) {
 		return
 	}
 	r.refreshAfterWrite(ctx, &plan, &resp.Diagnostics)
@@ -374,25 +391,47 @@ func (r *oidcGroupBindingResource) binding(name string, diags *diag.Diagnostics)
 	return b, true
 }
 
-// write makes Vault match the plan: the group with its policies and
-// markers, its one alias, and the login role (moved or removed when the
-// prior state had one elsewhere). existing is the group as read before.
-func (r *oidcGroupBindingResource) write(ctx context.Context, b naming.Binding, mount *vaultclient.AuthMount, plan, prior *oidcGroupBindingModel, existing *vaultclient.IdentityGroup, diags *diag.Diagnostics) bool {
-	groupID := plan.GroupID.ValueString()
+// bindingWrite is what write sends, prepared before the first write.
+type bindingWrite struct {
+	policies []string
+	role     map[string]any // nil without a login role
+}
+
+// prepareWrite runs every check that can refuse the write without writing
+// anything: the existing group must be external, the group id's alias free,
+// an OIDC role must have redirect URIs (the plan may not have known the
+// mount or the URIs), and the role's fields must convert. existing is the
+// group as read before.
+func (r *oidcGroupBindingResource) prepareWrite(ctx context.Context, mount *vaultclient.AuthMount, plan *oidcGroupBindingModel, existing *vaultclient.IdentityGroup, diags *diag.Diagnostics) (bindingWrite, bool) {
+	var w bindingWrite
 	if existing != nil && existing.Type != "external" {
 		diags.AddAttributeError(path.Root("name"), "Identity Group Is Not External",
 			fmt.Sprintf("The identity group %q exists with type %q. A binding needs an external group (its members come from the IdP), and Vault cannot change a group's type. Delete or rename the existing group.", existing.Name, existing.Type))
-		return false
+		return w, false
 	}
-	if !r.checkAliasFree(ctx, groupID, mount, existing, plan, diags) {
-		return false
+	if !r.checkAliasFree(ctx, plan.GroupID.ValueString(), mount, existing, plan, diags) {
+		return w, false
 	}
-	var policies []string
-	diags.Append(plan.Policies.ElementsAs(ctx, &policies, false)...)
-	if diags.HasError() {
-		return false
+	diags.Append(plan.Policies.ElementsAs(ctx, &w.policies, false)...)
+	if plan.LoginRole != nil {
+		if mount.Type == "oidc" && len(plan.LoginRole.AllowedRedirectURIs.Elements()) == 0 {
+			diags.AddAttributeError(path.Root("login_role").AtName("allowed_redirect_uris"), "Missing Redirect URIs",
+				fmt.Sprintf("The auth mount %q is of type oidc, so the login role is an OIDC role, and Vault requires allowed_redirect_uris for it: list the callback URIs of the Vault UI and CLI.", plan.AuthMount.ValueString()))
+			return w, false
+		}
+		var d diag.Diagnostics
+		w.role, d = loginRoleData(ctx, plan.LoginRole, plan.GroupID.ValueString(), mount.Type)
+		diags.Append(d...)
 	}
-	err := r.client.WriteExternalGroupByName(ctx, b.GroupName(), vaultclient.ExternalGroup{Policies: policies, Metadata: b.Markers()})
+	return w, !diags.HasError()
+}
+
+// write makes Vault match the plan: the group with its policies and
+// markers, its one alias, and the login role (moved or removed when the
+// prior state had one elsewhere). It sets the group's id in plan as soon
+// as the group is written.
+func (r *oidcGroupBindingResource) write(ctx context.Context, b naming.Binding, mount *vaultclient.AuthMount, plan, prior *oidcGroupBindingModel, w bindingWrite, diags *diag.Diagnostics) bool {
+	err := r.client.WriteExternalGroupByName(ctx, b.GroupName(), vaultclient.ExternalGroup{Policies: w.policies, Metadata: b.Markers()})
 	if err != nil {
 		addVaultError(diags, "Unable to Write the Identity Group", err)
 		return false
@@ -405,10 +444,11 @@ func (r *oidcGroupBindingResource) write(ctx context.Context, b naming.Binding, 
 		addVaultError(diags, "Unable to Read the Identity Group", err)
 		return false
 	}
-	if !r.writeAlias(ctx, group, groupID, mount.Accessor, diags) {
+	plan.IdentityGroupID = types.StringValue(group.ID)
+	if !r.writeAlias(ctx, group, plan.GroupID.ValueString(), mount.Accessor, diags) {
 		return false
 	}
-	return r.writeRole(ctx, b, mount, plan, prior, diags)
+	return r.writeRole(ctx, b, plan, prior, w.role, diags)
 }
 
 // checkAliasFree refuses a group id that another group's alias already
@@ -445,8 +485,8 @@ func (r *oidcGroupBindingResource) writeAlias(ctx context.Context, group *vaultc
 }
 
 // writeRole removes a login role the plan no longer has (or has on another
-// mount) and writes the planned one with its full field set.
-func (r *oidcGroupBindingResource) writeRole(ctx context.Context, b naming.Binding, mount *vaultclient.AuthMount, plan, prior *oidcGroupBindingModel, diags *diag.Diagnostics) bool {
+// mount) and writes the planned one, data, with its full field set.
+func (r *oidcGroupBindingResource) writeRole(ctx context.Context, b naming.Binding, plan, prior *oidcGroupBindingModel, data map[string]any, diags *diag.Diagnostics) bool {
 	mountPath := plan.AuthMount.ValueString()
 	if prior != nil && prior.LoginRole != nil && (plan.LoginRole == nil || prior.AuthMount.ValueString() != mountPath) {
 		if err := r.client.DeleteRole(ctx, b.LoginRolePath(prior.AuthMount.ValueString())); err != nil {
@@ -454,18 +494,8 @@ func (r *oidcGroupBindingResource) writeRole(ctx context.Context, b naming.Bindi
 			return false
 		}
 	}
-	if plan.LoginRole == nil {
+	if data == nil {
 		return true
-	}
-	if mount.Type == "oidc" && len(plan.LoginRole.AllowedRedirectURIs.Elements()) == 0 {
-		diags.AddAttributeError(path.Root("login_role").AtName("allowed_redirect_uris"), "Missing Redirect URIs",
-			fmt.Sprintf("The auth mount %q is of type oidc, so the login role is an OIDC role, and Vault requires allowed_redirect_uris for it: list the callback URIs of the Vault UI and CLI.", mountPath))
-		return false
-	}
-	data, d := loginRoleData(ctx, plan.LoginRole, plan.GroupID.ValueString(), mount.Type)
-	diags.Append(d...)
-	if diags.HasError() {
-		return false
 	}
 	if err := r.client.WriteRole(ctx, b.LoginRolePath(mountPath), data); err != nil {
 		addVaultError(diags, "Unable to Write the Login Role", loginRoleWriteError(err, data))

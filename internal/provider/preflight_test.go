@@ -52,6 +52,21 @@ func TestAccPreflight_missingMounts(t *testing.T) {
 	assertAbsent(t, v, "sys/policies/acl/acc-payments-read", "secret/metadata/acc/payments", "sys/policies/acl/acc-ca-sync-preflight")
 }
 
+// limitedProviderBlock is the provider block of v with a token that holds
+// only the policy name, written with the given rules: it lets a create's
+// first writes through and denies a later one.
+func limitedProviderBlock(t *testing.T, v *testharness.Vault, name, rules string) string {
+	t.Helper()
+	v.Write(t, naming.PolicyPath(name), map[string]any{"policy": rules})
+	tok, err := v.Client.Auth().Token().Create(&api.TokenCreateRequest{Policies: []string{name}, NoDefaultPolicy: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	limited := *v
+	limited.Token = tok.Auth.ClientToken
+	return limited.ProviderBlock(testAccEnv)
+}
+
 // TestAccPreflight_mountRemovedBeforeApply: the plan saw the Kubernetes
 // mount, then it was removed before the apply. The apply (a new provider
 // process: nothing cached) checks again before its first write and leaves
@@ -89,19 +104,14 @@ func TestAccPreflight_mountRemovedBeforeApply(t *testing.T) {
 func TestAccPreflight_failedCreateStaysInState(t *testing.T) {
 	v := testharness.StartVault(t)
 	v.EnableAuth(t, "kubernetes", "kubernetes")
-	v.Write(t, "sys/policies/acl/no-role-write", map[string]any{"policy": `
+	limited := limitedProviderBlock(t, v, "no-role-write", `
 path "vaultboot/data/environment" { capabilities = ["read"] }
 path "secret/data/_vaultboot/environment" { capabilities = ["read"] }
 path "sys/mounts/secret" { capabilities = ["read"] }
 path "secret/metadata/acc/orphan" { capabilities = ["create", "read", "update"] }
 path "sys/policies/acl/acc-orphan-*" { capabilities = ["read", "update"] }
 path "auth/kubernetes/role/acc-orphan" { capabilities = ["read"] }
-`})
-	tok, err := v.Client.Auth().Token().Create(&api.TokenCreateRequest{Policies: []string{"no-role-write"}, NoDefaultPolicy: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	limited := fmt.Sprintf("provider \"vaultboot\" {\n  address     = %q\n  token       = %q\n  environment = %q\n  owner       = %q\n}\n", v.Addr, tok.Auth.ClientToken, testAccEnv, testharness.Owner)
+`)
 	// purge_on_destroy, and a secret kept from an earlier life of the app:
 	// the replacement of the failed create must not purge it.
 	app := strings.Replace(fmt.Sprintf(k8sApp, "orphan"), "app = \"orphan\"", "app = \"orphan\"\n  purge_on_destroy = true", 1)
@@ -163,15 +173,10 @@ func TestAccPreflight_namespaceWithoutNamespaces(t *testing.T) {
 func TestAccCASyncPolicy_markersFirst(t *testing.T) {
 	v := testharness.StartVault(t)
 	v.EnableAuth(t, "kubernetes", "kubernetes")
-	v.Write(t, "sys/policies/acl/no-doc-markers", map[string]any{"policy": `
+	limited := limitedProviderBlock(t, v, "no-doc-markers", `
 path "*" { capabilities = ["create", "read", "update", "delete", "list", "sudo"] }
 path "secret/metadata/_vaultboot/acc/ca-sync/order" { capabilities = ["read"] }
-`})
-	tok, err := v.Client.Auth().Token().Create(&api.TokenCreateRequest{Policies: []string{"no-doc-markers"}, NoDefaultPolicy: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	limited := fmt.Sprintf("provider \"vaultboot\" {\n  address     = %q\n  token       = %q\n  environment = %q\n  owner       = %q\n}\n", v.Addr, tok.Auth.ClientToken, testAccEnv, testharness.Owner)
+`)
 	caPEM := testCert(t, "vaultboot order CA", true, timeNowPlusYear())
 	cfg := caSyncResource("order", fmt.Sprintf("    pem = <<-EOT\n%s    EOT", indent(caPEM)), caSyncDefaultBlocks)
 	tfresource.Test(t, tfresource.TestCase{
