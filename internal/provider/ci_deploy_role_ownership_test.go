@@ -18,17 +18,7 @@ import (
 
 // deployRoleConfig is a deploy role N on mount, applied by owner's project.
 func deployRoleConfig(v *testharness.Vault, owner, mount, name string) string {
-	return v.ProviderBlock(testAccEnv, ownerLine(owner)) + fmt.Sprintf(`
-resource "vaultboot_ci_deploy_role" "test" {
-  name            = %q
-  jwt_mount       = %q
-  bound_audiences = [%q]
-  bound_claims = {
-    project_path  = [%q]
-    ref_protected = ["true"]
-  }
-}
-`, name, mount, deployAud, deployProject)
+	return v.ProviderBlock(testAccEnv, ownerLine(owner)) + deployRoleResource("test", name, mount)
 }
 
 // TestAccCIDeployRole_planGuard: the deploy role ran no guard at plan

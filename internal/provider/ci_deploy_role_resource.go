@@ -8,6 +8,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/vaultboot/terraform-provider-vaultboot/internal/naming"
 	"github.com/vaultboot/terraform-provider-vaultboot/internal/vaultclient"
@@ -123,10 +124,17 @@ func (r *ciDeployRoleResource) Create(ctx context.Context, req resource.CreateRe
 	if !plan.AdoptExisting.ValueBool() && !r.checkExisting(ctx, d, plan.JWTMount.ValueString(), &resp.Diagnostics) {
 		return
 	}
-	r.write(ctx, d, &plan, &resp.Diagnostics)
-	if !resp.Diagnostics.HasError() {
-		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	role, ok := r.prepareWrite(ctx, d, &plan, &resp.Diagnostics)
+	if !ok {
+		return
 	}
+	// Once the policy write is sent, a failure (say on the role) still
+	// records the role in state: Terraform marks it tainted, so the next
+	// apply replaces it (or destroy removes it) and no policy is left
+	// outside state. Every check that can refuse without writing ran
+	// above, so a refused create records nothing.
+	r.write(ctx, d, &plan, role, &resp.Diagnostics)
+	setCreatedState(ctx, &resp.State, &plan, &resp.Diagnostics)
 }
 
 // checkExisting judges a role or policy create finds: not marked as the
@@ -161,23 +169,26 @@ func deployImportID(d naming.DeployRole, jwtMount string) string {
 	return jwtMount + ":" + d.Name()
 }
 
-// write writes the policy and the role, then reads them back into m.
-func (r *ciDeployRoleResource) write(ctx context.Context, d naming.DeployRole, m *ciDeployRoleModel, diags *diag.Diagnostics) {
-	policy := m.Policy.ValueString()
+// prepareWrite renders what write sends, before anything is written: the
+// policy into m (when the plan could not render it) and the role's fields.
+func (r *ciDeployRoleResource) prepareWrite(ctx context.Context, d naming.DeployRole, m *ciDeployRoleModel, diags *diag.Diagnostics) (map[string]any, bool) {
 	if m.Policy.IsUnknown() {
-		var ok bool
-		if policy, ok = r.renderPolicy(ctx, d, m, diags); !ok {
-			return
+		policy, ok := r.renderPolicy(ctx, d, m, diags)
+		if !ok {
+			return nil, false
 		}
+		m.Policy = types.StringValue(policy)
 	}
 	role := m.roleData(ctx, d, diags)
-	if diags.HasError() {
-		return
-	}
+	return role, !diags.HasError()
+}
+
+// write writes the policy and the role, then reads them back into m.
+func (r *ciDeployRoleResource) write(ctx context.Context, d naming.DeployRole, m *ciDeployRoleModel, role map[string]any, diags *diag.Diagnostics) bool {
 	jwtMount := m.JWTMount.ValueString()
-	if summary, err := writeDeployRole(ctx, r.client, d, jwtMount, policy, role); err != nil {
+	if summary, err := writeDeployRole(ctx, r.client, d, jwtMount, m.Policy.ValueString(), role); err != nil {
 		addVaultError(diags, summary, err)
-		return
+		return false
 	}
 	o, err := readDeployRole(ctx, r.client, d, jwtMount)
 	if err != nil || !o.roleFound {
@@ -185,9 +196,10 @@ func (r *ciDeployRoleResource) write(ctx context.Context, d naming.DeployRole, m
 			err = fmt.Errorf("the role %s was written but is gone on read-back; another process may be deleting it. Run apply again", d.RolePath(jwtMount))
 		}
 		addVaultError(diags, "Unable to Read the Deploy Role", err)
-		return
+		return false
 	}
 	m.setFromVault(ctx, d, o.role, o.policy, diags)
+	return !diags.HasError()
 }
 
 func (r *ciDeployRoleResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -205,15 +217,25 @@ func (r *ciDeployRoleResource) Read(ctx context.Context, req resource.ReadReques
 		addVaultError(&resp.Diagnostics, "Unable to Read the Deploy Role", err)
 		return
 	}
-	if !o.roleFound {
-		// The role is gone: plan recreates it. A policy left behind is
-		// marked as ours, so the create takes it back.
+	verdict := o.verdict(r.client.Env(), d)
+	if !o.roleFound && !keepWithoutRole(state, verdict) {
 		resp.State.RemoveResource(ctx)
 		return
 	}
-	warnOtherOwner(&resp.Diagnostics, fmt.Sprintf("the policy %q of the deploy role %s", d.PolicyName(), d.RolePath(state.JWTMount.ValueString())), o.verdict(r.client.Env(), d))
+	warnOtherOwner(&resp.Diagnostics, fmt.Sprintf("the policy %q of the deploy role %s", d.PolicyName(), d.RolePath(state.JWTMount.ValueString())), verdict)
 	state.setFromVault(ctx, d, o.role, o.policy, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+// keepWithoutRole decides for a role found gone on refresh. Its policy
+// still marked as this project's (a create that failed on the role, or a
+// role deleted by hand) keeps the resource in state, so apply writes the
+// role again, or destroy removes the policy: dropped, the policy would be
+// left outside state. Anything else (no policy, or one not ours) drops it,
+// and an import finds nothing.
+func keepWithoutRole(state ciDeployRoleModel, v naming.Verdict) bool {
+	importing := state.AllowBranches.IsNull()
+	return !importing && (v.Claim == naming.Ours || v.Claim == naming.Unowned)
 }
 
 func (r *ciDeployRoleResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -226,10 +248,11 @@ func (r *ciDeployRoleResource) Update(ctx context.Context, req resource.UpdateRe
 	if !ok || !r.checkJWTMount(ctx, plan.JWTMount.ValueString(), true, &resp.Diagnostics) {
 		return
 	}
-	r.write(ctx, d, &plan, &resp.Diagnostics)
-	if !resp.Diagnostics.HasError() {
-		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	role, ok := r.prepareWrite(ctx, d, &plan, &resp.Diagnostics)
+	if !ok || !r.write(ctx, d, &plan, role, &resp.Diagnostics) {
+		return
 	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
 func (r *ciDeployRoleResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
