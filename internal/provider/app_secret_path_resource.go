@@ -389,7 +389,7 @@ func (r *appSecretPathResource) Create(ctx context.Context, req resource.CreateR
 		plan.PurgeOnDestroy = types.BoolValue(false)
 	}
 	plan.ID = plan.App
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	setCreatedState(ctx, &resp.State, &plan, &resp.Diagnostics)
 }
 
 func (r *appSecretPathResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {

@@ -402,7 +402,7 @@ func (r *caSyncPolicyResource) Create(ctx context.Context, req resource.CreateRe
 	// Terraform marks it tainted, so the next apply replaces it (or destroy
 	// removes it) and nothing is left outside state.
 	r.write(ctx, cs, &plan, doc, &resp.Diagnostics)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	setCreatedState(ctx, &resp.State, &plan, &resp.Diagnostics)
 }
 
 func (r *caSyncPolicyResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
