@@ -36,7 +36,7 @@ func cluster(t *testing.T) *testharness.Cluster {
 	return c
 }
 
-// TestHA_cluster proves the harness plays the failures SPEC §5 lists: a
+// TestHA_cluster proves the harness plays the failures of an HA upgrade: a
 // killed leader is replaced, a restarted node answers 503 "Vault is sealed"
 // until unsealed, and a step-down moves the leadership.
 func TestHA_cluster(t *testing.T) {

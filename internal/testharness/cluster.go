@@ -181,7 +181,7 @@ func (c *Cluster) newNode(i int) (*Node, error) {
 	return nil, lastErr
 }
 
-// writeConfig writes the server configuration SPEC §5 describes: raft
+// writeConfig writes the server configuration of a production-like node: raft
 // storage, a plain-HTTP loopback listener with its own cluster address.
 // performance_multiplier = 1 is HashiCorp's production recommendation
 // (the default 5 is tuned for small cloud instances): a lost leader is
