@@ -270,12 +270,49 @@ func (c *Cluster) init() error {
 	return err
 }
 
-// join adds n to the cluster led by node1 and unseals it.
+// join adds n to the cluster led by node1 and unseals it. Vault v1.13.0
+// sometimes wedges a join: the unseal that answers the leader's challenge
+// fails ("failed to create cipher: crypto/aes: invalid key size 0") and the
+// node stays uninitialised while the leader keeps it as a non-voter. Such a
+// node is wiped, removed from the leader's configuration and joined again.
 func (c *Cluster) join(n *Node) error {
-	if _, err := n.client("").Sys().RaftJoin(&api.RaftJoinRequest{LeaderAPIAddr: c.Nodes[0].Addr}); err != nil {
-		return fmt.Errorf("raft join of %s: %w", n.ID, err)
+	var err error
+	for attempt := 1; attempt <= 3; attempt++ {
+		if attempt > 1 {
+			if err := c.rejoinAfresh(n); err != nil {
+				return err
+			}
+		}
+		if _, err = n.client("").Sys().RaftJoin(&api.RaftJoinRequest{LeaderAPIAddr: c.Nodes[0].Addr}); err != nil {
+			return fmt.Errorf("raft join of %s: %w", n.ID, err)
+		}
+		if err = c.unseal(n); err == nil {
+			return nil
+		}
 	}
-	return c.unseal(n)
+	return err
+}
+
+// rejoinAfresh undoes a wedged join of n: stops it, removes it from the
+// leader's Raft configuration, empties its Raft data and starts it again,
+// uninitialised.
+func (c *Cluster) rejoinAfresh(n *Node) error {
+	n.mu.Lock()
+	p := n.proc
+	n.mu.Unlock()
+	_ = p.cmd.Process.Kill() // fails only if it already exited
+	<-p.exited
+	if _, err := c.NodeClient(c.Nodes[0]).Logical().Write("sys/storage/raft/remove-peer", map[string]any{"server_id": n.ID}); err != nil {
+		return fmt.Errorf("remove wedged %s from the Raft configuration: %w", n.ID, err)
+	}
+	raftDir := filepath.Join(n.dir, "raft")
+	if err := os.RemoveAll(raftDir); err != nil {
+		return err
+	}
+	if err := os.MkdirAll(raftDir, 0o700); err != nil {
+		return err
+	}
+	return c.spawn(n)
 }
 
 // unseal gives n the key share. A node that just started may still be
