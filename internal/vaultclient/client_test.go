@@ -40,11 +40,7 @@ func flakyProxy(t *testing.T, target string, n int64, reset bool) (*httptest.Ser
 	if reset {
 		return faultyProxy(t, target, n, resetConnection)
 	}
-	return faultyProxy(t, target, n, func(w http.ResponseWriter, _ *http.Request) {
-		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(http.StatusServiceUnavailable)
-		_, _ = w.Write([]byte(`{"errors":["Vault is sealed"]}`))
-	})
+	return answeringProxy(t, target, n, http.StatusServiceUnavailable, "Vault is sealed")
 }
 
 // faultyProxy forwards to a real Vault, except that fault answers the

@@ -6,8 +6,6 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
-	"net/http/httputil"
-	"net/url"
 	"runtime"
 	"strings"
 	"sync"
@@ -122,23 +120,11 @@ func TestRaftLeadershipLossIsRetried(t *testing.T) {
 // error msg, then forwards to target.
 func answeringProxy(t *testing.T, target string, n int64, status int, msg string) (*httptest.Server, *atomic.Int64) {
 	t.Helper()
-	u, err := url.Parse(target)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rp := httputil.NewSingleHostReverseProxy(u)
-	var seen atomic.Int64
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if seen.Add(1) > n {
-			rp.ServeHTTP(w, r)
-			return
-		}
+	return faultyProxy(t, target, n, func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(status)
 		_ = json.NewEncoder(w).Encode(map[string][]string{"errors": {msg}})
-	}))
-	t.Cleanup(srv.Close)
-	return srv, &seen
+	})
 }
 
 // TestNoLeakAcrossALongRun sends two rounds of 1500 reads from 50
