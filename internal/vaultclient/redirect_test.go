@@ -112,3 +112,28 @@ func TestOnlyTheConfiguredAddress(t *testing.T) {
 		t.Errorf("%d requests went to VAULT_AGENT_ADDR instead of the configured address", n)
 	}
 }
+
+// TestPermanentRedirectFailsAtOnce: a redirect that is not a standby's
+// (a proxy sending http to https, a moved host) is not retried and not
+// followed: the error names it and says to fix the address.
+func TestPermanentRedirectFailsAtOnce(t *testing.T) {
+	v := testharness.Shared(t)
+	moved, reached := staleLeader(t)
+	proxy, seen := faultyProxy(t, v.Addr, 1<<30, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Location", moved.URL+r.URL.RequestURI())
+		w.WriteHeader(http.StatusMovedPermanently)
+	})
+	c := newClient(t, proxy.URL, v.Token, time.Minute)
+	_, _, err := c.ReadPolicy(context.Background(), "default")
+	if err == nil {
+		t.Fatal("a read answered by a permanent redirect succeeded")
+	}
+	for _, want := range []string{"read sys/policies/acl/default failed with HTTP 301", moved.URL, "does not follow", "Set the provider's address"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not contain %q", err, want)
+		}
+	}
+	if seen.Load() != 1 || reached.Load() != 0 {
+		t.Errorf("%d attempts, %d followed to the redirect's host; want one attempt on the configured address", seen.Load(), reached.Load())
+	}
+}
