@@ -159,11 +159,21 @@ func (r *oidcGroupBindingResource) planMount(ctx context.Context, plan *oidcGrou
 		return
 	}
 	plan.LoginRole.RoleType = types.StringValue(mount.Type)
+	checkRedirectURIs(mount, plan, diags)
+}
+
+// checkRedirectURIs refuses an OIDC login role without redirect URIs, which
+// Vault requires; unknown URIs are left to apply. It runs at plan and again
+// before create's first write, where the mount may have changed.
+func checkRedirectURIs(mount *vaultclient.AuthMount, plan *oidcGroupBindingModel, diags *diag.Diagnostics) bool {
 	uris := plan.LoginRole.AllowedRedirectURIs
-	if mount.Type == "oidc" && !uris.IsUnknown() && len(uris.Elements()) == 0 {
-		diags.AddAttributeError(path.Root("login_role").AtName("allowed_redirect_uris"), "Missing Redirect URIs",
-			fmt.Sprintf("The auth mount %q is of type oidc, so the login role is an OIDC role, and Vault requires allowed_redirect_uris for it: list the callback URIs of the Vault UI and CLI (e.g. \"https://vault.internal:8200/ui/vault/auth/%s/oidc/callback\" and \"http://localhost:8250/oidc/callback\").", mountPath, mountPath))
+	if mount.Type != "oidc" || uris.IsUnknown() || len(uris.Elements()) > 0 {
+		return true
 	}
+	mountPath := plan.AuthMount.ValueString()
+	diags.AddAttributeError(path.Root("login_role").AtName("allowed_redirect_uris"), "Missing Redirect URIs",
+		fmt.Sprintf("The auth mount %q is of type oidc, so the login role is an OIDC role, and Vault requires allowed_redirect_uris for it: list the callback URIs of the Vault UI and CLI (e.g. \"https://vault.internal:8200/ui/vault/auth/%s/oidc/callback\" and \"http://localhost:8250/oidc/callback\").", mountPath, mountPath))
+	return false
 }
 
 // checkBindingMountType reports a mount whose logins carry no groups claim.
@@ -414,9 +424,7 @@ func (r *oidcGroupBindingResource) prepareWrite(ctx context.Context, mount *vaul
 	}
 	diags.Append(plan.Policies.ElementsAs(ctx, &w.policies, false)...)
 	if plan.LoginRole != nil {
-		if mount.Type == "oidc" && len(plan.LoginRole.AllowedRedirectURIs.Elements()) == 0 {
-			diags.AddAttributeError(path.Root("login_role").AtName("allowed_redirect_uris"), "Missing Redirect URIs",
-				fmt.Sprintf("The auth mount %q is of type oidc, so the login role is an OIDC role, and Vault requires allowed_redirect_uris for it: list the callback URIs of the Vault UI and CLI.", plan.AuthMount.ValueString()))
+		if !checkRedirectURIs(mount, plan, diags) {
 			return w, false
 		}
 		var d diag.Diagnostics
