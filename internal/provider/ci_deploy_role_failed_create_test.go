@@ -2,6 +2,7 @@ package provider
 
 import (
 	"fmt"
+	"regexp"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -91,6 +92,16 @@ path "auth/deployorphan/role/*" { capabilities = ["read"] }
 					plancheck.ExpectResourceAction(deployAddr, plancheck.ResourceActionUpdate),
 				}},
 				Check: checkDeployRoleInVault(t, kept, mount, 900, []string{deployAud}),
+			},
+			{
+				// A refresh keeps a role whose policy is ours; an import
+				// of one whose role is gone still finds nothing.
+				PreConfig:     func() { v.Delete(t, kept.RolePath(mount)) },
+				Config:        testAccConfig(t, keptCfg),
+				ResourceName:  deployAddr,
+				ImportState:   true,
+				ImportStateId: mount + ":orphan",
+				ExpectError:   regexp.MustCompile(`Cannot import non-existent remote object`),
 			},
 		},
 	})

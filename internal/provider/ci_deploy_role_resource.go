@@ -218,7 +218,8 @@ func (r *ciDeployRoleResource) Read(ctx context.Context, req resource.ReadReques
 		return
 	}
 	verdict := o.verdict(r.client.Env(), d)
-	if !o.roleFound && !keepWithoutRole(state, verdict) {
+	importing := isImporting(ctx, req.Private, resp.Private, &resp.Diagnostics)
+	if !o.roleFound && !keepWithoutRole(importing, verdict) {
 		resp.State.RemoveResource(ctx)
 		return
 	}
@@ -233,8 +234,7 @@ func (r *ciDeployRoleResource) Read(ctx context.Context, req resource.ReadReques
 // role again, or destroy removes the policy: dropped, the policy would be
 // left outside state. Anything else (no policy, or one not ours) drops it,
 // and an import finds nothing.
-func keepWithoutRole(state ciDeployRoleModel, v naming.Verdict) bool {
-	importing := state.AllowBranches.IsNull()
+func keepWithoutRole(importing bool, v naming.Verdict) bool {
 	return !importing && (v.Claim == naming.Ours || v.Claim == naming.Unowned)
 }
 
@@ -290,6 +290,7 @@ func (r *ciDeployRoleResource) ImportState(ctx context.Context, req resource.Imp
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), name)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("name"), name)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("jwt_mount"), mount)...)
+	markImporting(ctx, resp.Private, &resp.Diagnostics)
 }
 
 func (r *ciDeployRoleResource) deployRole(name string, diags *diag.Diagnostics) (naming.DeployRole, bool) {
