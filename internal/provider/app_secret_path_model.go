@@ -50,6 +50,16 @@ type appKubernetesModel struct {
 	TokenPolicies   types.List   `tfsdk:"token_policies"`
 }
 
+// clone copies m so that setting the copy's fields, the kubernetes block's
+// included, leaves m as it was.
+func (m appSecretPathModel) clone() appSecretPathModel {
+	if m.Kubernetes != nil {
+		k := *m.Kubernetes
+		m.Kubernetes = &k
+	}
+	return m
+}
+
 // appDesired is what create and update write to Vault.
 type appDesired struct {
 	meta vaultclient.KVMetadata

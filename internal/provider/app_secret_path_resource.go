@@ -415,8 +415,9 @@ func (r *appSecretPathResource) Read(ctx context.Context, req resource.ReadReque
 	if got.readDoc != nil && !importing {
 		warnOtherOwner(&resp.Diagnostics, fmt.Sprintf("the policy %q", app.ReadPolicyName()), r.client.Env().JudgePolicy(app.Owner(), *got.readDoc))
 	}
+	prior := state.clone()
 	resp.Diagnostics.Append(state.setObserved(ctx, app, got, importing)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	resp.Diagnostics.Append(setReadState(ctx, &resp.State, &prior, &state)...)
 }
 
 func (r *appSecretPathResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
