@@ -275,12 +275,3 @@ func optionalString(s *string) types.String {
 	}
 	return types.StringValue(*s)
 }
-
-func stringList(ss []string) types.List {
-	vals := make([]attr.Value, len(ss))
-	for i, s := range ss {
-		vals[i] = types.StringValue(s)
-	}
-	l, _ := types.ListValue(types.StringType, vals) // cannot fail: every element is a string
-	return l
-}

@@ -102,7 +102,7 @@ func (m *ciDeployRoleModel) setPlanned(ctx context.Context, d naming.DeployRole,
 	m.TokenPolicies = tp
 	m.LockedSettings = types.MapUnknown(types.StringType)
 	if ttl, ok := knownDuration(m.TokenTTL, defaultDeployTokenTTL); ok {
-		m.LockedSettings = stringMapValue(lockedSettings(ttl), diags)
+		m.LockedSettings = stringMap(lockedSettings(ttl))
 	}
 }
 
@@ -162,19 +162,18 @@ func (m *ciDeployRoleModel) setFromVault(ctx context.Context, d naming.DeployRol
 	m.BoundClaims, dd = claimsValue(extra)
 	diags.Append(dd...)
 	auds := vaultclient.AsStrings(role["bound_audiences"])
-	m.BoundAudiences = stringSet(ctx, auds, diags)
+	m.BoundAudiences = stringSet(auds)
 	m.UserClaim = types.StringValue(vaultclient.AsString(role["user_claim"]))
 	m.TokenTTL = loginRoleDuration(role["token_ttl"], m.TokenTTL)
 	policies := vaultclient.AsStrings(role["token_policies"])
-	m.TokenPolicies, dd = types.ListValueFrom(ctx, types.StringType, nonNil(policies))
-	diags.Append(dd...)
-	m.LockedSettings = stringMapValue(map[string]string{
+	m.TokenPolicies = stringList(policies)
+	m.LockedSettings = stringMap(map[string]string{
 		"role_type":               vaultclient.AsString(role["role_type"]),
 		"groups_claim":            vaultclient.AsString(role["groups_claim"]),
 		"bound_claims_type":       vaultclient.AsString(role["bound_claims_type"]),
 		"token_no_default_policy": fmt.Sprint(role["token_no_default_policy"]),
 		"token_max_ttl":           shortDuration(time.Duration(vaultclient.AsInt(role["token_max_ttl"])) * time.Second),
-	}, diags)
+	})
 	for _, b := range []*types.Bool{&m.AllowPurge, &m.AdoptExisting} {
 		if b.IsNull() || b.IsUnknown() {
 			*b = types.BoolValue(false)

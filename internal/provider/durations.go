@@ -9,6 +9,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/vaultboot/terraform-provider-vaultboot/internal/naming"
 )
@@ -98,4 +99,17 @@ func shortDuration(d time.Duration) string {
 		return fmt.Sprintf("%dm", d/time.Minute)
 	}
 	return fmt.Sprintf("%ds", d/time.Second)
+}
+
+// knownDuration parses a configured duration; def stands in for null.
+func knownDuration(v types.String, def string) (time.Duration, bool) {
+	if v.IsUnknown() {
+		return 0, false
+	}
+	s := def
+	if !v.IsNull() {
+		s = v.ValueString()
+	}
+	d, err := parseDuration(s)
+	return d, err == nil
 }

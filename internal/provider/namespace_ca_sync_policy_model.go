@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/vaultboot/terraform-provider-vaultboot/internal/cabundle"
@@ -145,17 +146,17 @@ func (m *caSyncPolicyModel) fromDocument(d naming.CASyncDocument) {
 	m.CASource = src
 
 	m.Namespaces = &namespacesModel{
-		MatchNames:    setFromDocument(d.Namespaces.MatchNames),
-		MatchPrefixes: setFromDocument(d.Namespaces.MatchPrefixes),
-		MatchLabels:   mapFromDocument(d.Namespaces.MatchLabels),
-		ExcludeNames:  setFromDocument(d.Namespaces.ExcludeNames),
+		MatchNames:    stringSet(d.Namespaces.MatchNames),
+		MatchPrefixes: stringSet(d.Namespaces.MatchPrefixes),
+		MatchLabels:   stringMap(d.Namespaces.MatchLabels),
+		ExcludeNames:  stringSet(d.Namespaces.ExcludeNames),
 	}
 	m.Target = &targetModel{
 		Kind:        types.StringValue(d.Target.Kind),
 		Name:        types.StringValue(d.Target.Name),
 		Key:         types.StringValue(d.Target.Key),
-		Labels:      mapFromDocument(d.Target.Labels),
-		Annotations: mapFromDocument(d.Target.Annotations),
+		Labels:      stringMap(d.Target.Labels),
+		Annotations: stringMap(d.Target.Annotations),
 	}
 }
 
@@ -167,7 +168,7 @@ func (m *caSyncPolicyModel) fromRole(role map[string]any) {
 		Namespace:      types.StringValue(strings.Join(vaultclient.AsStrings(role["bound_service_account_namespaces"]), ",")),
 		ServiceAccount: types.StringValue(strings.Join(vaultclient.AsStrings(role["bound_service_account_names"]), ",")),
 	}
-	m.TokenPolicies = listOfStrings(vaultclient.AsStrings(role["token_policies"]))
+	m.TokenPolicies = stringList(vaultclient.AsStrings(role["token_policies"]))
 }
 
 // roleData is the full managed field set of the syncer's role (Vault merges
@@ -180,58 +181,49 @@ func roleData(s *syncerModel, policy string) map[string]any {
 	}
 }
 
-func knownSetStrings(s types.Set) ([]string, bool) {
-	if s.IsUnknown() {
-		return nil, false
-	}
-	var out []string
-	for _, e := range s.Elements() {
-		v, ok := e.(types.String)
-		if !ok || v.IsUnknown() {
-			return nil, false
-		}
-		out = append(out, v.ValueString())
-	}
-	return out, true
+// setNames fills the values that follow from the name alone.
+func (m *caSyncPolicyModel) setNames(cs naming.CASync) {
+	m.ID = types.StringValue(cs.Name())
+	m.Name = types.StringValue(cs.Name())
+	m.PolicyName = types.StringValue(cs.PolicyName())
+	m.KubernetesRole = types.StringValue(cs.RoleName())
+	m.DocumentPath = types.StringValue(cs.DocumentDataPath())
+	m.TokenPolicies = stringList([]string{cs.PolicyName()})
 }
 
-func knownMapStrings(m types.Map) (map[string]string, bool) {
-	if m.IsUnknown() {
-		return nil, false
+// document renders the document as it will be written; ok is false while
+// the selector or target is unknown.
+func (m *caSyncPolicyModel) document(cs naming.CASync, src caSource, b *cabundle.Bundle, diags *diag.Diagnostics) (string, bool) {
+	sel, ok1 := m.Namespaces.selector()
+	tgt, ok2 := m.Target.target()
+	if !ok1 || !ok2 {
+		return "", false
 	}
-	out := map[string]string{}
-	for k, e := range m.Elements() {
-		v, ok := e.(types.String)
-		if !ok || v.IsUnknown() {
-			return nil, false
-		}
-		out[k] = v.ValueString()
+	doc, err := cs.Document(src.src, src.kvKey, sel, tgt, caDocument(b))
+	if err != nil {
+		diags.AddError("Invalid CA Sync Policy", capitalize(err.Error())+".")
+		return "", false
 	}
-	return out, true
+	text, err := naming.CanonicalJSON(doc.Data())
+	if err != nil {
+		diags.AddError("Unable to Render the CA Sync Document", capitalize(err.Error())+".")
+		return "", false
+	}
+	return text, true
 }
 
-// setFromDocument and mapFromDocument read a document's collection; none is
-// the empty value, which is also what an unset attribute plans.
-func setFromDocument(vals []string) types.Set {
-	elems := make([]attr.Value, len(vals))
-	for i, v := range vals {
-		elems[i] = types.StringValue(v)
+// readDocument sets the document and the fields it mirrors. A missing or
+// unreadable document leaves the configuration fields as they were and
+// empties the computed ones, so the plan rewrites it.
+func (m *caSyncPolicyModel) readDocument(data map[string]any, found bool) {
+	m.Document, m.CAFingerprintSHA256, m.CANotAfter = types.StringValue(""), types.StringValue(""), types.StringValue("")
+	if !found {
+		return
 	}
-	return types.SetValueMust(types.StringType, elems)
-}
-
-func mapFromDocument(vals map[string]string) types.Map {
-	elems := make(map[string]attr.Value, len(vals))
-	for k, v := range vals {
-		elems[k] = types.StringValue(v)
+	if text, err := naming.CanonicalJSON(data); err == nil {
+		m.Document = types.StringValue(text)
 	}
-	return types.MapValueMust(types.StringType, elems)
-}
-
-func listOfStrings(vals []string) types.List {
-	elems := make([]attr.Value, len(vals))
-	for i, v := range vals {
-		elems[i] = types.StringValue(v)
+	if d, err := naming.ParseCASyncDocument(data); err == nil {
+		m.fromDocument(d)
 	}
-	return types.ListValueMust(types.StringType, elems)
 }

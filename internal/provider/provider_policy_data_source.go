@@ -134,7 +134,7 @@ func (d *providerPolicyDataSource) Read(ctx context.Context, req datasource.Read
 		renderPolicyError(&resp.Diagnostics, "binding_auth_mounts", err)
 		return
 	}
-	m.Accessors = stringMapValue(opts.Accessors, &resp.Diagnostics)
+	m.Accessors = stringMap(opts.Accessors)
 	m.ID = types.StringValue(env.Name())
 	m.Name = types.StringValue(env.ProviderPolicyName())
 	m.Policy = types.StringValue(policy)

@@ -1,0 +1,49 @@
+package provider
+
+import (
+	"context"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+)
+
+func (r *environmentResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Stamps the Vault with the provider's `environment` at `vaultboot/data/environment` (a KV v2 mount `vaultboot` that no provider setting can move), so that a provider configured for another environment refuses to change it. Makes sure that mount and the conventions' KV v2 mount exist: it creates them when absent and never replaces or retunes an existing mount. A Vault stamped with another environment, at the fixed location or where vaultboot v1 kept stamps, is never re-stamped. Destroy removes the stamp, never a mount.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "The environment `E`; the import ID.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"environment": schema.StringAttribute{
+				MarkdownDescription: "The environment the Vault is stamped with: the provider's `environment`. Configuring the provider for another environment replaces the resource, which then refuses to re-stamp.",
+				Computed:            true,
+			},
+			"description": schema.StringAttribute{
+				MarkdownDescription: "Free text stored in the stamp, e.g. which cluster this Vault serves.",
+				Optional:            true,
+				Validators:          []validator.String{stringvalidator.LengthBetween(1, 1024)},
+			},
+			"kv_mount": schema.StringAttribute{
+				MarkdownDescription: "The conventions' KV v2 mount, which holds the app secrets and vaultboot's CA sync documents; created when absent.",
+				Computed:            true,
+			},
+			"stamp_path": schema.StringAttribute{
+				MarkdownDescription: "The stamp's Vault API path, `vaultboot/data/environment`. A stamp found only where vaultboot v1 kept it (`secret/data/_vaultboot/environment` or `<kv_mount>/data/_vaultboot/environment`) shows that path until the next apply writes the stamp at the fixed location.",
+				Computed:            true,
+			},
+			"adopt_existing": schema.BoolAttribute{
+				MarkdownDescription: "Take over a stamp of the same environment that this resource did not create (e.g. after state loss). A stamp of another environment is refused regardless. Default `false`.",
+				Optional:            true,
+				Computed:            true,
+				Default:             booldefault.StaticBool(false),
+			},
+		},
+	}
+}
