@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -48,18 +47,6 @@ func listStrings(ctx context.Context, l types.List, diags *diag.Diagnostics) []s
 	}
 	diags.Append(l.ElementsAs(ctx, &out, false)...)
 	return out
-}
-
-// vaultList converts a list Vault returned (nil for none) to a list value.
-func vaultList(v any, diags *diag.Diagnostics) types.List {
-	raw, _ := v.([]any)
-	out := make([]string, 0, len(raw))
-	for _, x := range raw {
-		out = append(out, fmt.Sprint(x))
-	}
-	l, d := types.ListValueFrom(context.Background(), types.StringType, out)
-	diags.Append(d...)
-	return l
 }
 
 // knownSetStrings is a set's strings; false while any of them is unknown.
