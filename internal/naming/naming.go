@@ -217,10 +217,9 @@ func (e Env) Conventions() Conventions { return e.conv }
 func (e Env) KVMount() string { return e.conv.KVMount }
 
 // StampMount is the KV v2 mount that holds the environment stamp. It is
-// fixed, and no provider setting names it: v1 kept the stamp in the
-// conventions' KV mount, so pointing conventions.kv_mount elsewhere moved
-// the guard out of the way. One mount per Vault (per namespace) means one
-// stamp per Vault.
+// fixed, and no provider setting names it: were it the conventions' KV
+// mount, pointing conventions.kv_mount elsewhere would move the guard out
+// of the way. One mount per Vault (per namespace) means one stamp per Vault.
 const StampMount = "vaultboot"
 
 // StampLogicalPath is the environment stamp's logical path in StampMount.
@@ -233,21 +232,6 @@ func (e Env) StampDataPath() string { return KVDataPath(StampMount, e.StampLogic
 // StampMetadataPath is the environment stamp's KV v2 metadata API path.
 func (e Env) StampMetadataPath() string {
 	return KVMetadataPath(StampMount, e.StampLogicalPath())
-}
-
-// legacyStampLogicalPath is where v1 wrote the stamp, in a KV mount.
-const legacyStampLogicalPath = "_vaultboot/environment"
-
-// LegacyStampDataPaths are the places v1 could have written a stamp:
-// "secret/data/_vaultboot/environment" and the same path in the
-// conventions' KV mount. The guard reads them too, so an old stamp still
-// refuses another environment and no stamp can contradict another.
-func (e Env) LegacyStampDataPaths() []string {
-	paths := []string{KVDataPath(DefaultConventions().KVMount, legacyStampLogicalPath)}
-	if kv := KVDataPath(e.conv.KVMount, legacyStampLogicalPath); kv != paths[0] {
-		paths = append(paths, kv)
-	}
-	return paths
 }
 
 // KVDataPath is the KV v2 data API path of a logical path in a mount.
@@ -300,9 +284,6 @@ func SecretsMountPath(mount string) string { return Join("sys/mounts", mount) }
 
 // IdentityGroupByNamePath reads, writes or deletes an identity group by name.
 func IdentityGroupByNamePath(name string) string { return Join("identity/group/name", name) }
-
-// IdentityGroupPath creates identity groups.
-func IdentityGroupPath() string { return "identity/group" }
 
 // IdentityGroupAliasPath creates group aliases.
 func IdentityGroupAliasPath() string { return "identity/group-alias" }

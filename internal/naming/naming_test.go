@@ -4,7 +4,6 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 )
@@ -149,9 +148,8 @@ func TestCustomConventions(t *testing.T) {
 	}
 }
 
-// No convention moves the stamp (v1 kept it in conventions.kv_mount, so a
-// provider pointed at another KV mount never saw the real stamp), and the
-// guard still reads every place v1 could have written one.
+// No convention moves the stamp: were it in conventions.kv_mount, a
+// provider pointed at another KV mount would never see the real stamp.
 func TestStampIgnoresConventions(t *testing.T) {
 	e, err := NewEnv("integration", Conventions{KVMount: "team/kv", KubernetesAuthMount: "k8s", OIDCAuthMount: "sso"})
 	if err != nil {
@@ -159,13 +157,6 @@ func TestStampIgnoresConventions(t *testing.T) {
 	}
 	if e.StampDataPath() != "vaultboot/data/environment" || e.StampMetadataPath() != "vaultboot/metadata/environment" {
 		t.Errorf("stamp moved with the conventions: %s %s", e.StampDataPath(), e.StampMetadataPath())
-	}
-	want := []string{"secret/data/_vaultboot/environment", "team/kv/data/_vaultboot/environment"}
-	if got := e.LegacyStampDataPaths(); !slices.Equal(got, want) {
-		t.Errorf("legacy stamps %q, want %q", got, want)
-	}
-	if got := testEnv(t).LegacyStampDataPaths(); !slices.Equal(got, want[:1]) {
-		t.Errorf("default conventions: legacy stamps %q, want %q", got, want[:1])
 	}
 }
 

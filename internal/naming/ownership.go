@@ -47,10 +47,9 @@ func (e Env) Owner() string { return e.project }
 type Claim int
 
 const (
-	// Foreign: not marked as vaultboot's for this object's identity.
+	// Foreign: not marked as vaultboot's for this object's identity and an
+	// owner (every object vaultboot writes carries both).
 	Foreign Claim = iota
-	// Unowned: marked for this identity by a vaultboot without owners.
-	Unowned
 	// Ours: marked for this identity and this provider's owner.
 	Ours
 	// OtherOwner: marked for this identity by another project.
@@ -65,10 +64,8 @@ type Verdict struct {
 
 func (e Env) judge(identity, markedIdentity, markedOwner string, marked bool) Verdict {
 	switch {
-	case !marked || markedIdentity != identity:
+	case !marked || markedIdentity != identity || markedOwner == "":
 		return Verdict{Claim: Foreign}
-	case markedOwner == "":
-		return Verdict{Claim: Unowned}
 	case markedOwner == e.project:
 		return Verdict{Claim: Ours, Owner: markedOwner}
 	}

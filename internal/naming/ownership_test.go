@@ -23,7 +23,7 @@ func TestJudgeMarks(t *testing.T) {
 	b, _ := base.WithOwner("team/b")
 	appA, _ := a.App("payments")
 	appB, _ := b.App("payments")
-	appV1, _ := base.App("payments")
+	noOwner, _ := base.App("payments")
 	other, _ := a.App("billing")
 	cases := []struct {
 		name string
@@ -33,7 +33,7 @@ func TestJudgeMarks(t *testing.T) {
 	}{
 		{"ours", appA.Markers(), appA.ReadPolicy(), Verdict{Ours, "team/a"}},
 		{"another project", appB.Markers(), appB.ReadPolicy(), Verdict{OtherOwner, "team/b"}},
-		{"v1 marks", appV1.Markers(), appV1.ReadPolicy(), Verdict{Claim: Unowned}},
+		{"marks without an owner", noOwner.Markers(), noOwner.ReadPolicy(), Verdict{Claim: Foreign}},
 		{"another identity", other.Markers(), other.ReadPolicy(), Verdict{Claim: Foreign}},
 		{"hand-made", map[string]string{"team": "x"}, "path \"x\" {\n  capabilities = [\"read\"]\n}\n", Verdict{Claim: Foreign}},
 	}

@@ -159,8 +159,7 @@ func rolePaths(mount string) func(string) string {
 	return func(role string) string { return AuthRolePath(mount, role) }
 }
 
-// stampRules: every resource and data source reads the stamp and the v1
-// stamp locations (the guard); vaultboot_environment writes and deletes the
+// stampRules: every resource and data source reads the stamp (the guard); vaultboot_environment writes and deletes the
 // stamp, and creates the stamp mount and the conventions' KV mount when
 // they are absent (POST sys/mounts/<path>; tuning is sys/mounts/<path>/tune,
 // not granted, and there is no delete).
@@ -170,10 +169,6 @@ func (e Env) stampRules() []Rule {
 			Comment: "environment stamp: every resource reads it - vaultboot_environment writes it after its markers"},
 		{Path: e.StampMetadataPath(), Capabilities: []string{"create", "update", "delete"},
 			Comment: "environment stamp markers: written first - deleted on destroy"},
-	}
-	for _, p := range e.LegacyStampDataPaths() {
-		r = append(r, Rule{Path: p, Capabilities: []string{"read"},
-			Comment: "v1 environment stamp: the guard reads it so no stamp contradicts another"})
 	}
 	for _, m := range []string{StampMount, e.conv.KVMount} {
 		r = append(r, Rule{Path: SecretsMountPath(m), Capabilities: []string{"read", "update"},

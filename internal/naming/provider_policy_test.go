@@ -120,7 +120,6 @@ func TestProviderPolicyAccess(t *testing.T) {
 		e.StampMetadataPath():                {"create", "update", "delete"},
 		SecretsMountPath("secret"):           {"read", "update"},
 		SecretsMountPath(StampMount):         {"read", "update"},
-		"secret/data/_vaultboot/environment": {"read"},
 		app.MetadataPath():                   {"create", "read", "update"}, // no purge unless allowed
 		PolicyPath(app.ReadPolicyName()):     {"read", "update", "delete"},
 		PolicyPath(cs.PolicyName()):          {"read", "update", "delete"},
@@ -135,6 +134,7 @@ func TestProviderPolicyAccess(t *testing.T) {
 		b.LoginRolePath("jwt"):               crud,
 		AuthMountPath("oidc"):                {"read", "sudo"},
 		AuthMountPath("jwt"):                 {"read", "sudo"},
+		"secret/data/_vaultboot/environment": nil, // no stamp but the fixed one
 		// never secret values, other apps' sub-paths or other environments
 		app.DataPath():                                 nil,
 		app.DataPath() + "/db":                         nil,
@@ -323,7 +323,7 @@ func TestProviderPolicyOwnerMarks(t *testing.T) {
 	if v := b.JudgePolicy(d.PolicyOwner(), owned); v.Claim != OtherOwner || v.Owner != "team/a" {
 		t.Errorf("other project's verdict %+v", v)
 	}
-	if v := a.JudgePolicy(d.PolicyOwner(), plain); v.Claim != Unowned {
-		t.Errorf("legacy verdict %+v", v)
+	if v := a.JudgePolicy(d.PolicyOwner(), plain); v.Claim != Foreign {
+		t.Errorf("a policy without an owner line is not ours: %+v", v)
 	}
 }

@@ -43,8 +43,7 @@ func TestAccAppSecretPath_requestsPerRefresh(t *testing.T) {
 }
 
 // countRefresh runs the resource's Read twice with a fresh client and
-// asserts the requests of each: the first also reads the stamp once, at
-// its fixed place and where vaultboot v1 kept it.
+// asserts the requests of each: the first also reads the stamp once.
 func countRefresh(t *testing.T, v *testharness.Vault, name string) {
 	ctx := context.Background()
 	env := accEnv(t)
@@ -53,7 +52,7 @@ func countRefresh(t *testing.T, v *testharness.Vault, name string) {
 		t.Fatal(err)
 	}
 	r := &appSecretPathResource{client: client}
-	guard := int64(1 + len(env.LegacyStampDataPaths()))
+	const guard = 1 // the stamp
 	for i, want := range []int64{appRequestsPerRefresh + guard, appRequestsPerRefresh} {
 		state := appState(t, r, name)
 		before := client.Requests()

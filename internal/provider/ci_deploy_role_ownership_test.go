@@ -118,10 +118,9 @@ func TestAccCIDeployRole_crashedCreate(t *testing.T) {
 
 // TestAccCIDeployRole_existingVerdicts: what create decides for each kind
 // of policy (and role) it finds in a real Vault, with the diagnostic it
-// gives: a role whose policy is missing or unmarked is refused, a policy
-// marked by a vaultboot without owners is taken over with a warning, one
-// of another project refused naming it, one of this project completed
-// silently.
+// gives: a role whose policy is missing, unmarked or marked without an
+// owner is refused, one of another project refused naming it, one of this
+// project completed silently.
 func TestAccCIDeployRole_existingVerdicts(t *testing.T) {
 	v := testharness.Shared(t)
 	const mount = "deployverdicts"
@@ -143,7 +142,7 @@ func TestAccCIDeployRole_existingVerdicts(t *testing.T) {
 	}{
 		{name: "vroleonly", role: true, want: "Deploy Role Already Exists"},
 		{name: "vunmarked", policy: `path "secret/*" { capabilities = ["read"] }`, want: "Deploy Role Already Exists"},
-		{name: "vlegacy", policy: policyBy(plain), ok: true, want: "Adopting an Object Without an Owner"},
+		{name: "vnoowner", policy: policyBy(plain), want: "Deploy Role Already Exists"},
 		{name: "vother", policy: policyBy(other), want: "Object Managed by Another Project"},
 		{name: "vown", policy: expectedDeployPolicy(t, deployNames(t, "vown"), mount, false), ok: true},
 	} {

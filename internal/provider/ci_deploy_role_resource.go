@@ -235,7 +235,7 @@ func (r *ciDeployRoleResource) Read(ctx context.Context, req resource.ReadReques
 // left outside state. Anything else (no policy, or one not ours) drops it,
 // and an import finds nothing.
 func keepWithoutRole(importing bool, v naming.Verdict) bool {
-	return !importing && (v.Claim == naming.Ours || v.Claim == naming.Unowned)
+	return !importing && v.Claim == naming.Ours
 }
 
 func (r *ciDeployRoleResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {

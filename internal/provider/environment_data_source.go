@@ -65,7 +65,7 @@ func (d *environmentDataSource) Schema(_ context.Context, _ datasource.SchemaReq
 				Computed:            true,
 			},
 			"stamp_path": schema.StringAttribute{
-				MarkdownDescription: "The stamp's Vault API path: `vaultboot/data/environment`, or where vaultboot v1 kept it when the stamp is found only there.",
+				MarkdownDescription: "The stamp's Vault API path, `vaultboot/data/environment`.",
 				Computed:            true,
 			},
 		},
@@ -77,7 +77,7 @@ func (d *environmentDataSource) Read(ctx context.Context, _ datasource.ReadReque
 		return
 	}
 	env := d.client.Env()
-	stamps, err := d.client.ReadStamps(ctx)
+	st, found, err := d.client.ReadStamp(ctx)
 	if err != nil {
 		addVaultError(&resp.Diagnostics, "Unable to Read the Environment Stamp", err)
 		return
@@ -90,12 +90,8 @@ func (d *environmentDataSource) Read(ctx context.Context, _ datasource.ReadReque
 		KVMount:     types.StringValue(env.KVMount()),
 		StampPath:   types.StringValue(env.StampDataPath()),
 	}
-	st, found := stamps.Current(env)
-	if !found && len(stamps) > 0 {
-		st, found = stamps[0], true
-	}
 	if found {
-		m.Environment, m.Stamped, m.StampPath = types.StringValue(st.Environment), types.BoolValue(true), types.StringValue(st.Path)
+		m.Environment, m.Stamped = types.StringValue(st.Environment), types.BoolValue(true)
 		if desc, ok := st.Data[naming.StampDescriptionKey].(string); ok {
 			m.Description = types.StringValue(desc)
 		}

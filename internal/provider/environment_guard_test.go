@@ -9,9 +9,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
-	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
-	"github.com/hashicorp/terraform-plugin-testing/statecheck"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/vaultboot/terraform-provider-vaultboot/internal/naming"
 	"github.com/vaultboot/terraform-provider-vaultboot/internal/testharness"
@@ -31,11 +28,10 @@ func assertAbsent(t *testing.T, v *testharness.Vault, paths ...string) {
 	}
 }
 
-// TestAccEnvironmentGuard_kvMountCannotSidestep: v1 read the stamp from
-// conventions.kv_mount, so a production provider pointed at another KV
-// mount of a Vault stamped integration only warned, wrote production-*
-// objects and even a second stamp. No setting moves the stamp now: the
-// plan fails, and nothing is written.
+// TestAccEnvironmentGuard_kvMountCannotSidestep: a production provider
+// pointed at another KV mount of a Vault stamped integration still finds
+// the stamp (no setting moves it): the plan fails, and nothing is written,
+// not even a second stamp.
 func TestAccEnvironmentGuard_kvMountCannotSidestep(t *testing.T) {
 	v := testharness.StartVault(t)
 	v.EnableSecrets(t, "kv2", "kv", map[string]string{"version": "2"})
@@ -54,56 +50,6 @@ func TestAccEnvironmentGuard_kvMountCannotSidestep(t *testing.T) {
 		"kv2/metadata/production/payments", "kv2/data/_vaultboot/environment")
 	if env, version := stampOf(t, v); env != "integration" || version != 1 {
 		t.Errorf("stamp is now %q version %d", env, version)
-	}
-}
-
-// TestAccEnvironmentGuard_legacyStamps: a stamp where v1 kept it (the
-// default KV mount or the conventions' one) still refuses another
-// environment; the project of its own
-// environment moves it to the fixed place; and a stamp in one place
-// contradicted by one in another stops every provider.
-func TestAccEnvironmentGuard_legacyStamps(t *testing.T) {
-	v := testharness.StartVault(t)
-	v.EnableSecrets(t, "kv2", "kv", map[string]string{"version": "2"})
-	writeStamp(t, v, "kv2/data/_vaultboot/environment", "integration")
-	integration := v.ProviderBlock("integration", "conventions {\n    kv_mount = \"kv2\"\n  }")
-	res := "vaultboot_environment.this"
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		Steps: []resource.TestStep{
-			{
-				// A v1 stamp in the provider's KV mount is read.
-				Config:      v.ProviderBlock("production", "conventions {\n    kv_mount = \"kv2\"\n  }") + guardApp,
-				PlanOnly:    true,
-				ExpectError: testharness.ErrorRE("Environment Mismatch", `stamped environment "integration" at kv2/data/_vaultboot/environment`),
-			},
-			{
-				// Its own project moves the v1 stamp to the fixed place.
-				Config: integration + "resource \"vaultboot_environment\" \"this\" {}\n",
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(res, tfjsonpath.New("stamp_path"), knownvalue.StringExact(stampPath)),
-				},
-			},
-			{
-				PreConfig:   func() { writeStamp(t, v, legacyStampPath, "production") },
-				Config:      integration + "resource \"vaultboot_environment\" \"this\" {}\n",
-				PlanOnly:    true,
-				ExpectError: testharness.ErrorRE("Environment Mismatch", `stamped environment "production" at secret/data/_vaultboot/environment`, `configured for environment "integration"`, "exactly one stamp"),
-			},
-			{
-				Config:      v.ProviderBlock("production") + guardApp,
-				PlanOnly:    true,
-				ExpectError: testharness.ErrorRE("Environment Mismatch", `stamped environment "integration" at vaultboot/data/environment`, `Other stamps of this Vault name "production"`),
-			},
-			{
-				// Remove the contradiction so the destroy can run.
-				PreConfig: func() { v.Delete(t, "secret/metadata/_vaultboot/environment") },
-				Config:    integration + "resource \"vaultboot_environment\" \"this\" {}\n",
-			},
-		},
-	})
-	if env, _ := stampOf(t, v); env != "" {
-		t.Errorf("destroy left the stamp %q", env)
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/vaultboot/terraform-provider-vaultboot/internal/naming"
 	"github.com/vaultboot/terraform-provider-vaultboot/internal/vaultclient"
@@ -90,28 +91,21 @@ func (r *environmentResource) Read(ctx context.Context, req resource.ReadRequest
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	stamps, err := r.client.ReadStamps(ctx)
+	st, found, err := r.client.ReadStamp(ctx)
 	if err != nil {
 		addVaultError(&resp.Diagnostics, "Unable to Read the Environment Stamp", err)
 		return
 	}
-	if _, err := r.client.Verdict(stamps); err != nil {
+	if _, err := r.client.Verdict(st, found); err != nil {
 		resp.Diagnostics.AddError("Environment Mismatch", capitalize(err.Error())+".")
 		return
 	}
-	if len(stamps) == 0 {
+	if !found {
+		tflog.Debug(ctx, "environment stamp gone: removing it from state", map[string]any{"path": r.client.Env().StampDataPath()})
 		resp.State.RemoveResource(ctx)
 		return
 	}
-	env := r.client.Env()
-	// A stamp found only where v1 kept it stays in state with that path,
-	// so the plan shows the update that writes it at its fixed location.
-	st, ok := stamps.Current(env)
-	state.setComputed(env)
-	if !ok {
-		st = stamps[0]
-		state.StampPath = types.StringValue(st.Path)
-	}
+	state.setComputed(r.client.Env())
 	state.Description = types.StringNull()
 	if d, ok := st.Data[naming.StampDescriptionKey].(string); ok {
 		state.Description = types.StringValue(d)
@@ -128,12 +122,8 @@ func (r *environmentResource) Update(ctx context.Context, req resource.UpdateReq
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	stamps, ok := r.readStamps(ctx, &resp.Diagnostics)
+	_, exists, ok := r.readStamp(ctx, &resp.Diagnostics)
 	if !ok {
-		return
-	}
-	_, exists := stamps.Current(r.client.Env())
-	if !exists && !r.ensureStampMount(ctx, &resp.Diagnostics) {
 		return
 	}
 	if !r.writeStamp(ctx, plan, exists, &resp.Diagnostics) {
@@ -144,14 +134,9 @@ func (r *environmentResource) Update(ctx context.Context, req resource.UpdateReq
 }
 
 // Delete removes the stamp (all its versions) and keeps the mounts: the
-// conventions' mount holds every app's secrets. A stamp where v1 kept it is
-// left alone: vaultboot only reads those.
+// conventions' mount holds every app's secrets.
 func (r *environmentResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	stamps, ok := r.readStamps(ctx, &resp.Diagnostics)
-	if !ok {
-		return
-	}
-	if _, found := stamps.Current(r.client.Env()); !found {
+	if _, found, ok := r.readStamp(ctx, &resp.Diagnostics); !ok || !found {
 		return
 	}
 	if err := r.client.DeleteKVMetadata(ctx, r.client.Env().StampMetadataPath()); err != nil {

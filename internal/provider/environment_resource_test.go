@@ -26,7 +26,6 @@ import (
 const (
 	stampPath         = "vaultboot/data/environment"
 	stampMetadataPath = "vaultboot/metadata/environment"
-	legacyStampPath   = "secret/data/_vaultboot/environment"
 )
 
 // stampOf returns the environment v is stamped with and the stamp's

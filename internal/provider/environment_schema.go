@@ -14,7 +14,7 @@ import (
 
 func (r *environmentResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "Stamps the Vault with the provider's `environment` at `vaultboot/data/environment` (a KV v2 mount `vaultboot` that no provider setting can move), so that a provider configured for another environment refuses to change it. Makes sure that mount and the conventions' KV v2 mount exist: it creates them when absent and never replaces or retunes an existing mount. A Vault stamped with another environment, at the fixed location or where vaultboot v1 kept stamps, is never re-stamped. Destroy removes the stamp, never a mount.",
+		MarkdownDescription: "Stamps the Vault with the provider's `environment` at `vaultboot/data/environment` (a KV v2 mount `vaultboot` that no provider setting can move), so that a provider configured for another environment refuses to change it. Makes sure that mount and the conventions' KV v2 mount exist: it creates them when absent and never replaces or retunes an existing mount. A Vault stamped with another environment is never re-stamped. Destroy removes the stamp, never a mount.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "The environment `E`; the import ID.",
@@ -35,7 +35,7 @@ func (r *environmentResource) Schema(_ context.Context, _ resource.SchemaRequest
 				Computed:            true,
 			},
 			"stamp_path": schema.StringAttribute{
-				MarkdownDescription: "The stamp's Vault API path, `vaultboot/data/environment`. A stamp found only where vaultboot v1 kept it (`secret/data/_vaultboot/environment` or `<kv_mount>/data/_vaultboot/environment`) shows that path until the next apply writes the stamp at the fixed location.",
+				MarkdownDescription: "The stamp's Vault API path, `vaultboot/data/environment`.",
 				Computed:            true,
 			},
 			"adopt_existing": schema.BoolAttribute{

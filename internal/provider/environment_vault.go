@@ -36,12 +36,11 @@ func (r *environmentResource) preflight(ctx context.Context, plan environmentRes
 			pre.absentMounts = append(pre.absentMounts, m)
 		}
 	}
-	stamps, ok := r.readStamps(ctx, diags)
+	cur, found, ok := r.readStamp(ctx, diags)
 	if !ok {
 		return pre, false
 	}
 	env := r.client.Env()
-	cur, found := stamps.Current(env)
 	pre.stamped = found
 	if !found || plan.AdoptExisting.ValueBool() {
 		return pre, true
@@ -50,10 +49,10 @@ func (r *environmentResource) preflight(ctx context.Context, plan environmentRes
 	// beyond the guard's.
 	v := env.JudgeMetadata(env.StampOwner(), vaultclient.AsStringMap(cur.Data))
 	if v.Claim == naming.Foreign {
-		diags.AddError("Environment Stamp Already Exists", fmt.Sprintf("The Vault at %s is already stamped environment %q at %s; import it or set adopt_existing = true (import ID: %s).", r.client.Address(), cur.Environment, cur.Path, cur.Environment))
+		diags.AddError("Environment Stamp Already Exists", fmt.Sprintf("The Vault at %s is already stamped environment %q at %s; import it or set adopt_existing = true (import ID: %s).", r.client.Address(), cur.Environment, env.StampDataPath(), cur.Environment))
 		return pre, false
 	}
-	return pre, claimMarked(diags, env.Owner(), env.Name(), false, []markedObject{{"the environment stamp at " + cur.Path, v}})
+	return pre, claimMarked(diags, env.Owner(), env.Name(), false, []markedObject{{"the environment stamp at " + env.StampDataPath(), v}})
 }
 
 // mounts are the KV v2 mounts this resource makes sure exist: the stamp's
@@ -107,21 +106,21 @@ func (r *environmentResource) checkKVMount(ctx context.Context, mount string, di
 	return true, false
 }
 
-// readStamps reads every place a stamp can be. A stamp of another
-// environment anywhere is an error: that Vault belongs to another project
-// and is never re-stamped. For this resource a missing stamp is not a
-// warning: creating it is the resource's job.
-func (r *environmentResource) readStamps(ctx context.Context, diags *diag.Diagnostics) (vaultclient.Stamps, bool) {
-	stamps, err := r.client.ReadStamps(ctx)
+// readStamp reads the stamp. A stamp of another environment is an error:
+// that Vault belongs to another project and is never re-stamped. For this
+// resource a missing stamp is not a warning: creating it is the resource's
+// job.
+func (r *environmentResource) readStamp(ctx context.Context, diags *diag.Diagnostics) (st vaultclient.Stamp, found, ok bool) {
+	st, found, err := r.client.ReadStamp(ctx)
 	if err != nil {
 		addVaultError(diags, "Unable to Read the Environment Stamp", err)
-		return nil, false
+		return st, false, false
 	}
-	if _, err := r.client.Verdict(stamps); err != nil {
+	if _, err := r.client.Verdict(st, found); err != nil {
 		diags.AddError("Environment Mismatch", capitalize(err.Error())+". vaultboot never re-stamps another environment's Vault.")
-		return nil, false
+		return st, false, false
 	}
-	return stamps, true
+	return st, found, true
 }
 
 // writeStamp writes the markers first, then the stamp: a run that stops in
@@ -146,8 +145,8 @@ func (r *environmentResource) writeStamp(ctx context.Context, plan environmentRe
 	err := r.client.CreateKVData(ctx, env.StampDataPath(), data)
 	var conflict *vaultclient.CASConflictError
 	if errors.As(err, &conflict) {
-		stamps, ok := r.readStamps(ctx, diags)
-		if _, found := stamps.Current(env); ok && !found {
+		_, found, ok := r.readStamp(ctx, diags)
+		if ok && !found {
 			// The latest version was deleted, not written by another
 			// apply: writing over it is creating the stamp.
 			return r.writeStamp(ctx, plan, true, diags)
@@ -162,14 +161,4 @@ func (r *environmentResource) writeStamp(ctx context.Context, plan environmentRe
 		return false
 	}
 	return true
-}
-
-// ensureStampMount enables the stamp mount when a stamp moves there from
-// where v1 kept it.
-func (r *environmentResource) ensureStampMount(ctx context.Context, diags *diag.Diagnostics) bool {
-	found, ok := r.checkKVMount(ctx, naming.StampMount, diags)
-	if !ok {
-		return false
-	}
-	return found || r.enableMounts(ctx, []string{naming.StampMount}, diags)
 }

@@ -18,8 +18,7 @@ type markedObject struct {
 // claimMarked is the one ownership decision every resource's create makes
 // for objects already marked with its identity ("E/A"); objects without
 // those marks are each resource's foreign check. Marked by this owner: a
-// run that died mid-create, completed without any flag. Marked by a
-// vaultboot without owners: adopted with a warning. Marked by another
+// run that died mid-create, completed without any flag. Marked by another
 // project: refused unless adopt_existing, so two projects declaring the
 // same object never share it. It returns false when create must stop.
 func claimMarked(diags *diag.Diagnostics, owner, importID string, adopt bool, objs []markedObject) bool {
@@ -33,9 +32,6 @@ func claimMarked(diags *diag.Diagnostics, owner, importID string, adopt bool, ob
 			}
 			diags.AddError("Object Managed by Another Project",
 				fmt.Sprintf("%s is already managed by %q (its vaultboot marks say so); import it here (import ID: %s) or remove it there. Set adopt_existing = true only to take it over on purpose.", capitalize(o.what), o.verdict.Owner, importID))
-		case naming.Unowned:
-			diags.AddWarning("Adopting an Object Without an Owner",
-				fmt.Sprintf("%s was marked by a vaultboot version that did not record owners; this apply marks it as managed by %q.", capitalize(o.what), owner))
 		}
 	}
 	return !diags.HasError()

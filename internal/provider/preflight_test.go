@@ -106,7 +106,6 @@ func TestAccPreflight_failedCreateStaysInState(t *testing.T) {
 	v.EnableAuth(t, "kubernetes", "kubernetes")
 	limited := limitedProviderBlock(t, v, "no-role-write", `
 path "vaultboot/data/environment" { capabilities = ["read"] }
-path "secret/data/_vaultboot/environment" { capabilities = ["read"] }
 path "sys/mounts/secret" { capabilities = ["read"] }
 path "secret/metadata/acc/orphan" { capabilities = ["create", "read", "update"] }
 path "sys/policies/acl/acc-orphan-*" { capabilities = ["read", "update"] }

@@ -77,7 +77,7 @@ func TestAccProvider_missingToken(t *testing.T) {
 
 func TestAccProvider_wrongToken(t *testing.T) {
 	cfg := block(fmt.Sprintf("address = %q", testharness.Shared(t).Addr), `token = "hvs.not-a-real-token"`, `environment = "acc"`)
-	providerTest(t, cfg, testharness.ErrorRE("permission denied on secret/data/_vaultboot/environment", "data.vaultboot_provider_policy"))
+	providerTest(t, cfg, testharness.ErrorRE("permission denied on vaultboot/data/environment", "data.vaultboot_provider_policy"))
 }
 
 func TestAccProvider_tlsWithCA(t *testing.T) {
@@ -106,8 +106,7 @@ func TestAccProvider_jwtLogin(t *testing.T) {
 	signer := testharness.NewJWTSigner(t)
 	v.ConfigureJWTAuth(t, "jwt-provider", signer)
 	v.Write(t, "sys/policies/acl/provider-jwt-probe", map[string]any{
-		"policy": `path "vaultboot/data/environment" { capabilities = ["read"] }
-path "secret/data/_vaultboot/environment" { capabilities = ["read"] }`,
+		"policy": `path "vaultboot/data/environment" { capabilities = ["read"] }`,
 	})
 	v.Write(t, "auth/jwt-provider/role/terraform-acc", map[string]any{
 		"role_type":       "jwt",

@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"slices"
-	"strings"
 	"sync"
 
 	"github.com/vaultboot/terraform-provider-vaultboot/internal/naming"
@@ -15,88 +13,37 @@ import (
 // StampKey is the key of the environment name in the stamp's data.
 const StampKey = naming.StampEnvironmentKey
 
-// Stamp is an environment stamp found in Vault.
+// Stamp is the environment stamp found in Vault.
 type Stamp struct {
-	Path        string // KV v2 data API path it was read from
 	Environment string
 	Data        map[string]any
 }
 
-// Stamps are the stamps found at the stamp's fixed location and at every
-// place v1 could have written one, in that order.
-type Stamps []Stamp
-
-// Current is the stamp at the fixed location, if any.
-func (s Stamps) Current(env naming.Env) (Stamp, bool) {
-	for _, st := range s {
-		if st.Path == env.StampDataPath() {
-			return st, true
-		}
+// ReadStamp reads the environment stamp at its fixed location. found is
+// false when there is none (or no stamp mount).
+func (c *Client) ReadStamp(ctx context.Context) (st Stamp, found bool, err error) {
+	data, ok, err := c.ReadKVData(ctx, c.env.StampDataPath())
+	if err != nil {
+		return Stamp{}, false, fmt.Errorf("reading the environment stamp: %w", err)
 	}
-	return Stamp{}, false
+	env := AsString(data[StampKey])
+	if !ok || env == "" {
+		return Stamp{}, false, nil
+	}
+	return Stamp{Environment: env, Data: data}, true, nil
 }
 
-// ReadStamps reads the stamp at its fixed location and at the v1 locations,
-// concurrently. A location without a stamp (or without a mount) is left out.
-func (c *Client) ReadStamps(ctx context.Context) (Stamps, error) {
-	paths := append([]string{c.env.StampDataPath()}, c.env.LegacyStampDataPaths()...)
-	found := make([]*Stamp, len(paths))
-	errs := make([]error, len(paths))
-	var wg sync.WaitGroup
-	for i, p := range paths {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			data, ok, err := c.ReadKVData(ctx, p)
-			if err != nil {
-				errs[i] = fmt.Errorf("reading the environment stamp: %w", err)
-				return
-			}
-			if env := AsString(data[StampKey]); ok && env != "" {
-				found[i] = &Stamp{Path: p, Environment: env, Data: data}
-			}
-		}()
-	}
-	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
-		return nil, err
-	}
-	var out Stamps
-	for _, s := range found {
-		if s != nil {
-			out = append(out, *s)
-		}
-	}
-	return out, nil
-}
-
-// Verdict is the guard's decision on a set of stamps: an error when any
-// stamp names another environment, else a warning when the fixed location
-// holds no stamp of this environment.
-func (c *Client) Verdict(stamps Stamps) (warning string, err error) {
+// Verdict is the guard's decision on the stamp: an error when it names
+// another environment, a warning when there is none.
+func (c *Client) Verdict(st Stamp, found bool) (warning string, err error) {
 	want := c.env.Name()
-	for _, s := range stamps {
-		if s.Environment != want {
-			return "", &EnvironmentMismatchError{Address: c.Address(), Stamped: s.Environment, Path: s.Path, Configured: want, Others: stamps.environmentsBut(s.Environment)}
-		}
+	if !found {
+		return fmt.Sprintf("The Vault at %s has no environment stamp at %s, so vaultboot cannot check that it belongs to environment %q. Add a vaultboot_environment resource to stamp it.", c.Address(), c.env.StampDataPath(), want), nil
 	}
-	if _, ok := stamps.Current(c.env); ok {
-		return "", nil
+	if st.Environment != want {
+		return "", &EnvironmentMismatchError{Address: c.Address(), Stamped: st.Environment, Path: c.env.StampDataPath(), Configured: want}
 	}
-	if len(stamps) > 0 {
-		return fmt.Sprintf("The Vault at %s is stamped environment %q at %s, where vaultboot v1 kept the stamp; the stamp now lives at %s, where no provider setting can move it. Apply a vaultboot_environment resource to move it.", c.Address(), want, stamps[0].Path, c.env.StampDataPath()), nil
-	}
-	return fmt.Sprintf("The Vault at %s has no environment stamp at %s, so vaultboot cannot check that it belongs to environment %q. Add a vaultboot_environment resource to stamp it.", c.Address(), c.env.StampDataPath(), want), nil
-}
-
-func (s Stamps) environmentsBut(env string) []string {
-	var out []string
-	for _, st := range s {
-		if st.Environment != env && !slices.Contains(out, st.Environment) {
-			out = append(out, st.Environment)
-		}
-	}
-	return out
+	return "", nil
 }
 
 // guard holds the environment guard's answer for one provider run. Only a
@@ -119,8 +66,7 @@ type guardResult struct {
 
 // CheckEnvironment is the environment guard. Every resource
 // calls it before its first write, and at plan time whenever it plans a
-// change. A Vault stamped with another environment, anywhere a stamp can be,
-// is an error for every caller; a Vault without a stamp is a warning
+// change. A Vault stamped with another environment is an error for every caller; a Vault without a stamp is a warning
 // returned to one caller only, so a plan shows it once.
 func (c *Client) CheckEnvironment(ctx context.Context) (warning string, err error) {
 	g := &c.guard
@@ -173,11 +119,11 @@ func (c *Client) checkStamps(ctx context.Context) guardResult {
 	if err := c.checkNamespaceSupport(ctx); err != nil {
 		return guardResult{err: err}
 	}
-	stamps, err := c.ReadStamps(ctx)
+	st, found, err := c.ReadStamp(ctx)
 	if err != nil {
 		return guardResult{err: err}
 	}
-	warning, err := c.Verdict(stamps)
+	warning, err := c.Verdict(st, found)
 	return guardResult{warning: warning, err: err}
 }
 
@@ -207,8 +153,6 @@ type EnvironmentMismatchError struct {
 	Stamped    string
 	Path       string
 	Configured string
-	// Others are further environments other stamps of this Vault name.
-	Others []string
 }
 
 func (e *EnvironmentMismatchError) Error() string {
@@ -216,17 +160,5 @@ func (e *EnvironmentMismatchError) Error() string {
 	if e.Path != "" {
 		at = " at " + e.Path
 	}
-	msg := fmt.Sprintf("the Vault at %s is stamped environment %q%s but this provider is configured for environment %q; refusing to touch it. Check the provider's address and environment", e.Address, e.Stamped, at, e.Configured)
-	if len(e.Others) > 0 {
-		msg += fmt.Sprintf(". Other stamps of this Vault name %s: a Vault must carry exactly one stamp, so remove the wrong one", strings.Join(quoted(e.Others), ", "))
-	}
-	return msg
-}
-
-func quoted(ss []string) []string {
-	out := make([]string, len(ss))
-	for i, s := range ss {
-		out[i] = fmt.Sprintf("%q", s)
-	}
-	return out
+	return fmt.Sprintf("the Vault at %s is stamped environment %q%s but this provider is configured for environment %q; refusing to touch it. Check the provider's address and environment", e.Address, e.Stamped, at, e.Configured)
 }

@@ -10,11 +10,6 @@ path "vaultboot/metadata/environment" {
   capabilities = ["create", "update", "delete"]
 }
 
-# v1 environment stamp: the guard reads it so no stamp contradicts another
-path "secret/data/_vaultboot/environment" {
-  capabilities = ["read"]
-}
-
 # vaultboot_environment: read the mount - enable it when absent - a KV mount and nothing else
 path "sys/mounts/vaultboot" {
   capabilities = ["read", "update"]
