@@ -9,6 +9,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 
+	"github.com/vaultboot/terraform-provider-vaultboot/internal/process"
 	"github.com/vaultboot/terraform-provider-vaultboot/internal/provider"
 )
 
@@ -23,11 +24,11 @@ func main() {
 	flag.BoolVar(&debug, "debug", false, "set to true to run the provider with support for debuggers like delve")
 	flag.Parse()
 
-	if err := quietUnreadLogs(os.Environ(), os.Setenv); err != nil {
+	if err := process.QuietUnreadLogs(os.Environ(), os.Setenv); err != nil {
 		log.Fatal(err.Error())
 	}
-	tuneGC(os.LookupEnv)
-	stop := startProfiling()
+	process.TuneGC(os.LookupEnv)
+	stop := process.StartProfiling()
 	// tf6server directly (not providerserver.Serve) to serve the framework's
 	// server behind provider.NewServer's wrapper.
 	var opts []tf6server.ServeOpt

@@ -240,28 +240,29 @@ func (r *results) markdown(m machine, sides []side) string {
 
 func mib(n int64) float64 { return float64(n) / (1 << 20) }
 
-// write stores the markdown and CSV under dir, named for the start time;
-// final also refreshes latest.md and latest.csv.
+// write stores the report as latest.md and latest.csv in dir: one report,
+// the last run's (earlier ones are in the repository's history). A run
+// still under way writes what it has so far, marked partial, so a later
+// failure keeps it.
 func (r *results) write(dir string, m machine, sides []side, final bool) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	stem := filepath.Join(dir, m.Started.Format("20060102-150405"))
-	md := "# make bench\n\n" + r.markdown(m, sides)
-	if err := os.WriteFile(stem+".md", []byte(md), 0o644); err != nil {
-		return err
-	}
-	if err := r.writeCSV(stem+".csv", m); err != nil {
-		return err
-	}
+	title := "# make bench\n\n"
 	if !final {
-		return nil
+		title = "# make bench (partial: the run did not finish)\n\n"
 	}
-	say("results: %s.md, %s.csv", stem, stem)
-	if err := os.WriteFile(filepath.Join(dir, "latest.md"), []byte(md), 0o644); err != nil {
+	md, csvPath := filepath.Join(dir, "latest.md"), filepath.Join(dir, "latest.csv")
+	if err := os.WriteFile(md, []byte(title+r.markdown(m, sides)), 0o644); err != nil {
 		return err
 	}
-	return r.writeCSV(filepath.Join(dir, "latest.csv"), m)
+	if err := r.writeCSV(csvPath, m); err != nil {
+		return err
+	}
+	if final {
+		say("results: %s, %s", md, csvPath)
+	}
+	return nil
 }
 
 func (r *results) writeCSV(path string, m machine) error {

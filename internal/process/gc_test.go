@@ -1,4 +1,4 @@
-package main
+package process
 
 import (
 	"math"
@@ -27,7 +27,7 @@ func TestTuneGC(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			reset()
-			tuneGC(func(k string) (string, bool) { v, ok := tc.env[k]; return v, ok })
+			TuneGC(func(k string) (string, bool) { v, ok := tc.env[k]; return v, ok })
 			percent, limit := current()
 			if percent != tc.wantPercent || limit != tc.wantLimit {
 				t.Errorf("GC percent %d and memory limit %d, want %d and %d", percent, limit, tc.wantPercent, tc.wantLimit)

@@ -1,4 +1,4 @@
-package main
+package process
 
 import (
 	"reflect"
@@ -20,7 +20,7 @@ func TestQuietUnreadLogs(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got := map[string]string{}
-			err := quietUnreadLogs(tc.environ, func(k, v string) error { got[k] = v; return nil })
+			err := QuietUnreadLogs(tc.environ, func(k, v string) error { got[k] = v; return nil })
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -1,5 +1,5 @@
 //go:build !benchpprof
 
-package main
+package process
 
-func startProfiling() (stop func()) { return func() {} }
+func StartProfiling() (stop func()) { return func() {} }

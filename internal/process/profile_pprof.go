@@ -1,6 +1,6 @@
 //go:build benchpprof
 
-package main
+package process
 
 import (
 	"fmt"
@@ -11,14 +11,14 @@ import (
 	"time"
 )
 
-// startProfiling (only in builds with -tags benchpprof) profiles the
+// StartProfiling (only in builds with -tags benchpprof) profiles the
 // provider process into VAULTBOOT_PPROF_DIR: CPU in 2-second slices (a
 // provider is usually killed, not stopped, so one long profile would never
 // be written; `go tool pprof` merges the slices), the heap and the
 // goroutines whenever the heap in use reaches a new peak, and after each
 // slice the heap left after a full collection (live*.pprof, and a line in
 // live-PID.pprof.txt): a live heap that grows slice by slice is retained.
-func startProfiling() (stop func()) {
+func StartProfiling() (stop func()) {
 	dir := os.Getenv("VAULTBOOT_PPROF_DIR")
 	if dir == "" {
 		return func() {}
