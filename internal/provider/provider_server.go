@@ -19,18 +19,23 @@ func NewServer(version string) func() tfprotov6.ProviderServer {
 }
 
 // frameworkServer is what the framework's server implements, so the
-// optional RPC sets plugin-go looks for by type assertion pass through.
+// optional RPC sets plugin-go looks for by type assertion pass through: an
+// embedded interface that left one out would hide it from Terraform.
+// TestServerKeepsOptionalRPCSets fails when plugin-go adds a set the
+// framework serves and this list lacks.
 type frameworkServer interface {
 	tfprotov6.ProviderServer
 	tfprotov6.ProviderServerWithListResource
 	tfprotov6.ProviderServerWithActions
+	tfprotov6.ProviderServerWithStateStores
 }
 
 // releasingServer works around the framework's server keeping every RPC's
 // context until StopProvider: each RPC derives a cancellable context from
 // the request's and appends its cancel function to a slice only StopProvider
-// empties (terraform-plugin-framework v1.19.0, internal/proto6server
-// registerContext), so the whole request (gRPC stream, metadata, the
+// empties (terraform-plugin-framework v1.19.0, registerContext in
+// https://github.com/hashicorp/terraform-plugin-framework/blob/v1.19.0/internal/proto6server/serve.go),
+// so the whole request (gRPC stream, metadata, the
 // per-request loggers) stayed reachable for the life of the process: about
 // 15 KiB per RPC, 4 RPCs per app in a plan, the provider's memory growing
 // with N (a heap dump of a no-op plan of 500 apps traced the retained

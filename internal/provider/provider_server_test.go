@@ -2,11 +2,19 @@ package provider
 
 import (
 	"context"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"io/fs"
+	"os/exec"
+	"reflect"
 	"runtime"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 )
 
@@ -47,4 +55,72 @@ func TestServerReleasesRequestContexts(t *testing.T) {
 	if err != nil || resp.ResourceSchemas["vaultboot_app_secret_path"] == nil {
 		t.Fatalf("GetProviderSchema after released requests: %v, %v", err, resp.Diagnostics)
 	}
+}
+
+// optionalRPCSets are plugin-go's optional server interfaces, which it
+// finds by type assertion. The wrapper must offer exactly those the
+// framework's server offers: one it drops is silently unavailable.
+var optionalRPCSets = map[string]reflect.Type{
+	"ProviderServerWithListResource": reflect.TypeFor[tfprotov6.ProviderServerWithListResource](),
+	"ProviderServerWithActions":      reflect.TypeFor[tfprotov6.ProviderServerWithActions](),
+	"ProviderServerWithStateStores":  reflect.TypeFor[tfprotov6.ProviderServerWithStateStores](),
+}
+
+func TestServerKeepsOptionalRPCSets(t *testing.T) {
+	declared := providerServerInterfaces(t)
+	for _, name := range declared {
+		if _, ok := optionalRPCSets[name]; !ok {
+			t.Errorf("tfprotov6 declares %s, which this test does not check: add it to optionalRPCSets (and to frameworkServer if the framework serves it)", name)
+		}
+	}
+	if len(declared) != len(optionalRPCSets) {
+		t.Errorf("tfprotov6 declares %v, the test checks %d sets", declared, len(optionalRPCSets))
+	}
+	framework := reflect.TypeOf(providerserver.NewProtocol6(New("test")())())
+	wrapper := reflect.TypeOf(NewServer("test")())
+	for name, iface := range optionalRPCSets {
+		if framework.Implements(iface) != wrapper.Implements(iface) {
+			t.Errorf("%s: the framework's server implements it: %v, the wrapper: %v", name, framework.Implements(iface), wrapper.Implements(iface))
+		}
+	}
+}
+
+// providerServerInterfaces lists the ProviderServerWith* interfaces the
+// tfprotov6 package this module builds with declares, read from its source.
+func providerServerInterfaces(t *testing.T) []string {
+	t.Helper()
+	out, err := exec.Command("go", "list", "-f", "{{.Dir}}", "github.com/hashicorp/terraform-plugin-go/tfprotov6").Output()
+	if err != nil {
+		t.Fatalf("go list tfprotov6: %v", err)
+	}
+	pkgs, err := parser.ParseDir(token.NewFileSet(), strings.TrimSpace(string(out)), func(fi fs.FileInfo) bool {
+		return !strings.HasSuffix(fi.Name(), "_test.go")
+	}, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, pkg := range pkgs {
+		for _, f := range pkg.Files {
+			for _, d := range f.Decls {
+				gd, ok := d.(*ast.GenDecl)
+				if !ok {
+					continue
+				}
+				for _, spec := range gd.Specs {
+					ts, ok := spec.(*ast.TypeSpec)
+					if !ok || !strings.HasPrefix(ts.Name.Name, "ProviderServerWith") {
+						continue
+					}
+					if _, isIface := ts.Type.(*ast.InterfaceType); isIface {
+						names = append(names, ts.Name.Name)
+					}
+				}
+			}
+		}
+	}
+	if len(names) == 0 {
+		t.Fatal("found no ProviderServerWith* interface in tfprotov6: the parse is broken")
+	}
+	return names
 }
