@@ -225,7 +225,7 @@ func (r *appSecretPathResource) Read(ctx context.Context, req resource.ReadReque
 	}
 	importing := isImporting(ctx, req.Private, resp.Private, &resp.Diagnostics)
 	if got.gone(state.Kubernetes != nil, importing) {
-		resp.State.RemoveResource(ctx)
+		removeFromState(ctx, resp, app.Name(), "its KV metadata, a policy or its role is missing or not marked as this app's")
 		return
 	}
 	if got.readDoc != nil && !importing {

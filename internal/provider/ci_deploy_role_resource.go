@@ -220,7 +220,7 @@ func (r *ciDeployRoleResource) Read(ctx context.Context, req resource.ReadReques
 	verdict := o.verdict(r.client.Env(), d)
 	importing := isImporting(ctx, req.Private, resp.Private, &resp.Diagnostics)
 	if !o.roleFound && !keepWithoutRole(importing, verdict) {
-		resp.State.RemoveResource(ctx)
+		removeFromState(ctx, resp, state.Name.ValueString(), "the deploy role is gone and its policy is not this project's")
 		return
 	}
 	warnOtherOwner(&resp.Diagnostics, fmt.Sprintf("the policy %q of the deploy role %s", d.PolicyName(), d.RolePath(state.JWTMount.ValueString())), verdict)

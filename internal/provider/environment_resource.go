@@ -7,7 +7,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/vaultboot/terraform-provider-vaultboot/internal/naming"
 	"github.com/vaultboot/terraform-provider-vaultboot/internal/vaultclient"
@@ -101,8 +100,7 @@ func (r *environmentResource) Read(ctx context.Context, req resource.ReadRequest
 		return
 	}
 	if !found {
-		tflog.Debug(ctx, "environment stamp gone: removing it from state", map[string]any{"path": r.client.Env().StampDataPath()})
-		resp.State.RemoveResource(ctx)
+		removeFromState(ctx, resp, r.client.Env().Name(), "no stamp at "+r.client.Env().StampDataPath())
 		return
 	}
 	state.setComputed(r.client.Env())

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
 
 // importingKey is the private state key ImportState sets so that the Read
@@ -30,5 +31,6 @@ func isImporting(ctx context.Context, req, resp privateState, diags *diag.Diagno
 		return false
 	}
 	diags.Append(resp.SetKey(ctx, importingKey, nil)...)
+	tflog.Debug(ctx, "this read follows an import")
 	return true
 }

@@ -224,7 +224,7 @@ func (r *caSyncPolicyResource) Read(ctx context.Context, req resource.ReadReques
 		return
 	}
 	if got.gone() {
-		resp.State.RemoveResource(ctx)
+		removeFromState(ctx, resp, state.Name.ValueString(), "its document, policy or role is missing")
 		return
 	}
 	state.setNames(cs)

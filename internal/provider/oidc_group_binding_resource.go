@@ -254,7 +254,7 @@ func (r *oidcGroupBindingResource) Read(ctx context.Context, req resource.ReadRe
 		return
 	}
 	if !found {
-		resp.State.RemoveResource(ctx)
+		removeFromState(ctx, resp, state.Name.ValueString(), "its identity group is missing")
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)

@@ -6,8 +6,19 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
+
+// removeFromState is a Read's "gone" decision: the object is not in Vault
+// (or not ours to import), so the plan creates it again. Logged, since a
+// resource that silently leaves state is what a user debugging a plan asks
+// about first.
+func removeFromState(ctx context.Context, resp *resource.ReadResponse, id, why string) {
+	tflog.Debug(ctx, "removing the resource from state", map[string]any{"id": id, "why": why})
+	resp.State.RemoveResource(ctx)
+}
 
 // setReadState records what a Read observed, unless it equals prior (the
 // model as Read decoded it from state, copied before Read changed it). The

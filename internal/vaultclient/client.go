@@ -127,7 +127,7 @@ func New(ctx context.Context, cfg Config) (*Client, error) {
 	if err != nil {
 		return nil, fmt.Errorf("configuring TLS for %s: %w", cfg.Address, err)
 	}
-	ac.HttpClient.Transport = refuseRedirects{next: ac.HttpClient.Transport}
+	ac.HttpClient.Transport = refuseRedirects{next: traceRequests{next: ac.HttpClient.Transport}}
 	raw, err := api.NewClient(ac)
 	if err != nil {
 		return nil, fmt.Errorf("creating the Vault client for %s: %w", cfg.Address, err)

@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"sync"
 
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
 	"github.com/vaultboot/terraform-provider-vaultboot/internal/naming"
 )
 
@@ -124,6 +126,17 @@ func (c *Client) checkStamps(ctx context.Context) guardResult {
 		return guardResult{err: err}
 	}
 	warning, err := c.Verdict(st, found)
+	verdict := "pass"
+	switch {
+	case err != nil:
+		verdict = "refuse: stamped with another environment"
+	case warning != "":
+		verdict = "warn: no stamp"
+	}
+	tflog.Debug(ctx, "environment guard", map[string]any{
+		"address": c.Address(), "stamp_path": c.env.StampDataPath(), "stamped": st.Environment,
+		"configured": c.env.Name(), "verdict": verdict,
+	})
 	return guardResult{warning: warning, err: err}
 }
 
