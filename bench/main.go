@@ -20,6 +20,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/vaultboot/terraform-provider-vaultboot/internal/testharness"
 )
 
 // side is one configuration under test: a provider and a layout.
@@ -108,8 +110,11 @@ func parseFlags() (options, error) {
 			return o, err
 		}
 	}
-	o.terraform, err = exec.LookPath(o.terraform)
-	return o, err
+	if o.terraform, err = exec.LookPath(o.terraform); err != nil {
+		return o, err
+	}
+	// The harness starts the dev servers from the binary it is given.
+	return o, os.Setenv("VAULTBOOT_VAULT_BIN", o.vault)
 }
 
 func run(o options) error {
@@ -132,16 +137,16 @@ func run(o options) error {
 	if err := build.Run(); err != nil {
 		return fmt.Errorf("building vaultboot: %w", err)
 	}
-	rc := filepath.Join(work, "terraformrc")
-	if err := writeCLIConfig(rc, plugins, filepath.Dir(o.official)); err != nil {
+	cli, err := benchCLI(o, filepath.Join(work, "home"), plugins)
+	if err != nil {
 		return err
 	}
-	b := &bencher{o: o, work: work, env: terraformEnv(rc)}
+	b := &bencher{o: o, work: work, cli: cli}
 	if o.profile != "" {
 		if err := os.MkdirAll(o.profile, 0o755); err != nil {
 			return err
 		}
-		b.env = append(b.env, "VAULTBOOT_PPROF_DIR="+o.profile)
+		b.cli.SetEnv("VAULTBOOT_PPROF_DIR=" + o.profile)
 	}
 	m, err := describeMachine(o)
 	if err != nil {
@@ -158,7 +163,7 @@ func run(o options) error {
 		sides = append(sides, side{Provider: Vaultboot, BlockSize: o.splitAt}, side{Provider: Floor, BlockSize: o.splitAt})
 	}
 	if o.baseline != "" && o.sides["baseline"] {
-		if b.baselineEnv, err = baselineEnv(work, o); err != nil {
+		if b.baselineCLI, err = baselineCLI(work, o); err != nil {
 			return err
 		}
 		sides = append(sides, side{Provider: Vaultboot, Baseline: true})
@@ -197,26 +202,27 @@ func run(o options) error {
 type bencher struct {
 	o           options
 	work        string
-	env         []string
-	baselineEnv []string // env whose dev_overrides point at the -baseline binary
+	cli         *testharness.CLI
+	baselineCLI *testharness.CLI // its dev_overrides point at the -baseline binary
 }
 
 // measure applies side s for n apps against a fresh Vault and times the
 // three commands; with count it also counts a refresh's Vault requests.
 func (b *bencher) measure(s side, n, run int, count bool) (measurement, error) {
 	m := measurement{Side: s, N: n, Run: run}
-	env := b.env
+	cli := b.cli
 	if s.Baseline {
-		env = b.baselineEnv
+		cli = b.baselineCLI
 	}
+	var env []string
 	var v *devVault
 	if s.Provider.needsVault() {
 		var err error
-		if v, err = startDevVault(b.o.vault); err != nil {
+		if v, err = startDevVault(); err != nil {
 			return m, fmt.Errorf("starting Vault: %w", err)
 		}
-		defer v.stop()
-		env = append(env, "VAULT_ADDR="+v.addr, "VAULT_TOKEN="+v.token)
+		defer v.Stop()
+		env = []string{"VAULT_ADDR=" + v.Addr, "VAULT_TOKEN=" + v.Token}
 	}
 	dir := filepath.Join(b.work, fmt.Sprintf("n%d-%s-%d-%v-run%d", n, s.Provider, s.BlockSize, s.Baseline, run))
 	accessor := ""
@@ -229,56 +235,62 @@ func (b *bencher) measure(s side, n, run int, count bool) (measurement, error) {
 	flags := []string{"-input=false", "-no-color", "-compact-warnings"}
 	vaultPID := 0
 	if v != nil {
-		vaultPID = v.cmd.Process.Pid
+		vaultPID = v.PID()
 	}
 	var err error
-	if m.Apply, err = runTerraform(b.o.terraform, dir, env, vaultPID, []int{0}, append([]string{"apply", "-auto-approve"}, flags...)...); err != nil {
+	if m.Apply, err = runTerraform(cli, dir, env, vaultPID, []int{0}, append([]string{"apply", "-auto-approve"}, flags...)...); err != nil {
 		return m, err
 	}
 	// -detailed-exitcode: 0 is an empty plan; 2 (changes) means the
 	// configuration does not converge, and its timings would be wrong.
 	plan := append([]string{"plan", "-detailed-exitcode"}, flags...)
-	if m.Plan, err = runTerraform(b.o.terraform, dir, env, vaultPID, []int{0}, plan...); err != nil {
+	if m.Plan, err = runTerraform(cli, dir, env, vaultPID, []int{0}, plan...); err != nil {
 		return m, err
 	}
-	if m.PlanNoRefresh, err = runTerraform(b.o.terraform, dir, env, vaultPID, []int{0}, append(plan, "-refresh=false")...); err != nil {
+	if m.PlanNoRefresh, err = runTerraform(cli, dir, env, vaultPID, []int{0}, append(plan, "-refresh=false")...); err != nil {
 		return m, err
 	}
 	if count && v != nil {
-		m.Requests, err = countRefresh(b.o.terraform, dir, env, v, plan)
+		m.Requests, err = countRefresh(cli, dir, env, v, plan)
 	}
 	return m, err
 }
 
 // countRefresh runs one more no-op plan with Vault behind the counting
 // proxy (kept out of the timed runs) and returns its requests by kind.
-func countRefresh(tf, dir string, env []string, v *devVault, plan []string) (map[string]int, error) {
-	p, err := newCountingProxy(v.addr)
+func countRefresh(cli *testharness.CLI, dir string, env []string, v *devVault, plan []string) (map[string]int, error) {
+	p, err := testharness.StartCountingProxy(v.Addr)
 	if err != nil {
 		return nil, err
 	}
-	defer p.close()
-	if _, err := runTerraform(tf, dir, append(env, "VAULT_ADDR="+p.addr), 0, []int{0}, plan...); err != nil {
+	defer p.Close()
+	if _, err := runTerraform(cli, dir, append(env, "VAULT_ADDR="+p.URL), 0, []int{0}, plan...); err != nil {
 		return nil, err
 	}
-	return p.take(), nil
+	return countByKind(p), nil
 }
 
-// writeCLIConfig points both providers at local builds through
-// dev_overrides: nothing comes from the public registry.
-func writeCLIConfig(path, vaultbootDir, officialDir string) error {
-	return os.WriteFile(path, []byte(fmt.Sprintf(`provider_installation {
+// benchCLI is the harness's scrubbed Terraform runner with a CLI config
+// that points both providers at local builds through dev_overrides:
+// nothing comes from the public registry.
+func benchCLI(o options, home, vaultbootDir string) (*testharness.CLI, error) {
+	cli, err := testharness.NewCLI(o.terraform, home, fmt.Sprintf(`provider_installation {
   dev_overrides {
     %q = %q
     %q = %q
   }
 }
-`, vaultbootAddr, vaultbootDir, officialAddr, officialDir)), 0o644)
+`, vaultbootAddr, vaultbootDir, officialAddr, filepath.Dir(o.official)))
+	if err != nil {
+		return nil, err
+	}
+	cli.SetEnv("VAULTBOOT_OWNER=" + benchEnv)
+	return cli, nil
 }
 
-// baselineEnv links the -baseline binary into a plugin directory of its
-// own and returns the environment whose CLI config points there.
-func baselineEnv(work string, o options) ([]string, error) {
+// baselineCLI links the -baseline binary into a plugin directory of its
+// own and returns a runner whose CLI config points there.
+func baselineCLI(work string, o options) (*testharness.CLI, error) {
 	dir := filepath.Join(work, "plugins-baseline")
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
@@ -286,22 +298,7 @@ func baselineEnv(work string, o options) ([]string, error) {
 	if err := os.Symlink(o.baseline, filepath.Join(dir, "terraform-provider-vaultboot")); err != nil {
 		return nil, err
 	}
-	rc := filepath.Join(work, "terraformrc-baseline")
-	return terraformEnv(rc), writeCLIConfig(rc, dir, filepath.Dir(o.official))
-}
-
-// terraformEnv is the caller's environment without anything that would
-// steer Terraform or the providers elsewhere, plus the bench's own.
-func terraformEnv(rc string) []string {
-	var env []string
-	for _, kv := range os.Environ() {
-		k, _, _ := strings.Cut(kv, "=")
-		if strings.HasPrefix(k, "TF_") || strings.HasPrefix(k, "VAULT_") || strings.HasPrefix(k, "VAULTBOOT_") {
-			continue
-		}
-		env = append(env, kv)
-	}
-	return append(env, "TF_CLI_CONFIG_FILE="+rc, "TF_IN_AUTOMATION=1", "CHECKPOINT_DISABLE=1", "VAULTBOOT_OWNER="+benchEnv)
+	return benchCLI(o, filepath.Join(work, "home-baseline"), dir)
 }
 
 func say(format string, args ...any) {

@@ -2,13 +2,15 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/vaultboot/terraform-provider-vaultboot/internal/testharness"
 )
 
 // sample is what one terraform command cost.
@@ -29,14 +31,12 @@ type sample struct {
 // every Linux this runs on).
 const clockTicks = 100
 
-// runTerraform runs terraform args in dir with env, timing it and watching
+// runTerraform runs terraform args in dir with env added, timing it and watching
 // the provider processes it starts; vaultPID (0: none) is the Vault server
 // whose CPU time counts too. wantExit lists acceptable exit codes.
-func runTerraform(tf, dir string, env []string, vaultPID int, wantExit []int, args ...string) (sample, error) {
-	cmd := exec.Command(tf, append([]string{"-chdir=" + dir}, args...)...)
-	cmd.Env = env
+func runTerraform(cli *testharness.CLI, dir string, env []string, vaultPID int, wantExit []int, args ...string) (sample, error) {
 	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
+	cmd := cli.Command(context.Background(), dir, &out, env, args...)
 	vaultBefore := cpuTicks(vaultPID)
 	start := time.Now()
 	if err := cmd.Start(); err != nil {

@@ -11,9 +11,6 @@ vault_pid=""
 
 say() { printf '==> %s\n' "$*"; }
 
-# port_free reports whether nothing listens on 127.0.0.1:$1.
-port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-
 # require_vault fails with what to run when bin/vault has not been built.
 require_vault() {
   if [ ! -x "$vault" ]; then
@@ -22,34 +19,29 @@ require_vault() {
   fi
 }
 
-# start_vault starts a dev server on a free loopback port pair (the next
-# port carries cluster traffic) and waits until it answers as unsealed.
+# start_vault starts one of the test harness's dev servers (the same binary,
+# flags and scrubbed environment as the tests'), through its devvault
+# command, and waits until it has written its address and token.
 start_vault() {
-  local token port attempt
   # Never lend the dev server's commands a namespace or CA of the caller's shell.
   unset VAULT_NAMESPACE VAULT_CACERT VAULT_CLIENT_CERT VAULT_CLIENT_KEY VAULT_SKIP_VERIFY
-  token="$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
-  for attempt in 1 2 3 4 5; do
-    port=$((20000 + RANDOM % 20000))
-    port_free "$port" && port_free $((port + 1)) || continue
-    "$vault" server -dev -dev-root-token-id="$token" -dev-listen-address="127.0.0.1:$port" \
-      >"$work/vault.log" 2>&1 &
-    vault_pid=$!
-    export VAULT_ADDR="http://127.0.0.1:$port" VAULT_TOKEN="$token"
-    for _ in $(seq 1 120); do
-      if ! kill -0 "$vault_pid" 2>/dev/null; then
-        break # exited: most likely lost the port to another process
-      fi
-      if "$vault" status >/dev/null 2>&1; then
-        say "Vault dev server ready at $VAULT_ADDR (pid $vault_pid)"
-        return 0
-      fi
-      sleep 0.5
-    done
-    stop_vault
+  (cd "$root" && go build -o "$work/devvault" ./internal/testharness/devvault)
+  VAULTBOOT_VAULT_BIN="$vault" "$work/devvault" -env-file "$work/vault.env" >"$work/vault.log" 2>&1 &
+  vault_pid=$!
+  for _ in $(seq 1 600); do
+    if [ -f "$work/vault.env" ]; then
+      # shellcheck source=/dev/null
+      . "$work/vault.env"
+      export VAULT_ADDR VAULT_TOKEN
+      say "Vault dev server ready at $VAULT_ADDR (pid $vault_pid)"
+      return 0
+    fi
+    kill -0 "$vault_pid" 2>/dev/null || break
+    sleep 0.1
   done
   echo "the Vault dev server did not start; its log:" >&2
   cat "$work/vault.log" >&2
+  vault_pid=""
   return 1
 }
 

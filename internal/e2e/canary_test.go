@@ -139,6 +139,22 @@ output "key_names" {
 	if scanned.files < 10 {
 		t.Errorf("only %d files scanned: the trace logs or state are missing", scanned.files)
 	}
+	assertRequestTrace(t, filepath.Join(w.Dir, "trace-03-apply.log"))
+}
+
+// assertRequestTrace: a TRACE log shows each Vault request's method, path
+// and status (what the canary scan proves it shows no secret of).
+func assertRequestTrace(t *testing.T, log string) {
+	t.Helper()
+	data, err := os.ReadFile(log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`Vault request:`, `method=PUT`, `path=/v1/sys/policies/acl/canary-app-0000-read`, `status=204`, `path=/v1/vaultboot/data/environment`} {
+		if !bytes.Contains(data, []byte(want)) {
+			t.Errorf("%s has no %q: the client's requests are not traced", filepath.Base(log), want)
+		}
+	}
 }
 
 type scanTotals struct{ files, bytes int }

@@ -1,100 +1,49 @@
 package examples
 
 import (
-	"bytes"
+	"context"
 	"errors"
-	"fmt"
 	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/vaultboot/terraform-provider-vaultboot/internal/testharness"
 )
 
-// TestMain removes the provider build the tests share.
-func TestMain(m *testing.M) {
-	code := m.Run()
-	if pluginDir != "" {
-		_ = os.RemoveAll(pluginDir)
-	}
-	os.Exit(code)
-}
-
-var (
-	buildOnce sync.Once
-	pluginDir string
-	buildErr  error
-)
+func TestMain(m *testing.M) { os.Exit(testharness.Main(m)) }
 
 // terraform runs the real terraform CLI with the locally built provider
-// through a dev_overrides CLI config of its own, in a scrubbed environment:
-// only what a test passes reaches Terraform and the provider, never a
-// VAULT_* variable of the developer's shell.
-type terraform struct {
-	bin  string
-	home string
-	rc   string
-}
+// through the harness's scrubbed runner: only what a test passes reaches
+// Terraform and the provider, never a VAULT_* variable of the developer's
+// shell.
+type terraform struct{ cli *testharness.CLI }
 
-// newTerraform builds the provider once per package run and returns a
-// runner with a private HOME and CLI config.
+// newTerraform returns a runner with a private HOME and CLI config that
+// serves the provider the harness built.
 func newTerraform(t *testing.T) *terraform {
 	t.Helper()
 	bin, err := testharness.EnsureTerraform()
 	if err != nil {
 		t.Fatalf("terraform: %v", err)
 	}
-	buildOnce.Do(func() { pluginDir, buildErr = buildProvider() })
-	if buildErr != nil {
-		t.Fatalf("build provider: %v", buildErr)
-	}
-	home := t.TempDir()
-	rc := filepath.Join(home, "terraformrc")
-	cfg := fmt.Sprintf("provider_installation {\n  dev_overrides {\n    %q = %q\n  }\n  direct {}\n}\n", "registry.terraform.io/vaultboot/vaultboot", pluginDir)
-	if err := os.WriteFile(rc, []byte(cfg), 0o600); err != nil {
+	cli, err := testharness.NewCLI(bin, t.TempDir(), testharness.DevOverridesConfig(testharness.ProviderBinary(t)))
+	if err != nil {
 		t.Fatal(err)
 	}
-	return &terraform{bin: bin, home: home, rc: rc}
-}
-
-// buildProvider compiles the provider into a fresh directory.
-func buildProvider() (string, error) {
-	root, err := testharness.RepoRoot()
-	if err != nil {
-		return "", err
-	}
-	dir, err := os.MkdirTemp("", "vaultboot-plugin-*")
-	if err != nil {
-		return "", err
-	}
-	cmd := exec.Command("go", "build", "-o", filepath.Join(dir, "terraform-provider-vaultboot"), ".")
-	cmd.Dir = root
-	if out, err := cmd.CombinedOutput(); err != nil {
-		return "", fmt.Errorf("%w\n%s", err, out)
-	}
-	return dir, nil
+	return &terraform{cli: cli}
 }
 
 // run runs terraform in dir with env added to the scrubbed environment and
 // returns its combined output; a non-zero exit is an *exec.ExitError.
 func (tf *terraform) run(dir string, env map[string]string, args ...string) (string, error) {
-	cmd := exec.Command(tf.bin, args...)
-	cmd.Dir = dir
-	cmd.Env = []string{
-		"PATH=" + os.Getenv("PATH"), "HOME=" + tf.home, "TMPDIR=" + os.TempDir(),
-		"TF_CLI_CONFIG_FILE=" + tf.rc, "TF_IN_AUTOMATION=1", "TF_INPUT=0", "CHECKPOINT_DISABLE=1",
-	}
+	kv := make([]string, 0, len(env))
 	for k, v := range env {
-		cmd.Env = append(cmd.Env, k+"="+v)
+		kv = append(kv, k+"="+v)
 	}
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	err := cmd.Run()
-	return out.String(), err
+	return tf.cli.Run(context.Background(), dir, kv, args...)
 }
 
 // must runs terraform and fails the test when it fails.

@@ -2,6 +2,7 @@ package registry_test
 
 import (
 	"bytes"
+	"context"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
@@ -205,44 +206,35 @@ func newKey(t *testing.T) *ecdsa.PrivateKey {
 	return key
 }
 
-// workdir is one Terraform working directory with its own CLI config: the
-// only provider source Terraform may use is the one the config names, so
-// nothing reaches the public registry.
+// workdir is one Terraform working directory with its own CLI config, run
+// through the harness's scrubbed runner: the only provider source Terraform
+// may use is the one the config names, so nothing reaches the public
+// registry, and the only CA it trusts beyond the system's is caFile.
 type workdir struct {
-	t      *testing.T
-	dir    string
-	cliCfg string
-	caFile string
+	t   *testing.T
+	dir string
+	cli *testharness.CLI
+	env []string
 }
 
 func newWorkdir(t *testing.T, mainTF, cliConfig, caFile string) *workdir {
 	t.Helper()
-	dir := t.TempDir()
-	w := &workdir{t: t, dir: dir, cliCfg: filepath.Join(dir, "cli.tfrc"), caFile: caFile}
-	writeFile(t, filepath.Join(dir, "main.tf"), mainTF)
-	writeFile(t, w.cliCfg, cliConfig)
+	cli, err := testharness.NewCLI(os.Getenv("TF_ACC_TERRAFORM_PATH"), t.TempDir(), cliConfig)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := &workdir{t: t, dir: t.TempDir(), cli: cli}
+	if caFile != "" {
+		w.env = []string{"SSL_CERT_FILE=" + caFile}
+	}
+	writeFile(t, filepath.Join(w.dir, "main.tf"), mainTF)
 	return w
 }
 
-// run runs terraform with the CLI config and CA of this workdir only; the
-// caller's TF_* plugin settings and certificate overrides are dropped.
+// run runs terraform in the workdir.
 func (w *workdir) run(args ...string) (string, error) {
 	w.t.Helper()
-	cmd := exec.Command(os.Getenv("TF_ACC_TERRAFORM_PATH"), append([]string{"-chdir=" + w.dir}, args...)...)
-	for _, kv := range os.Environ() {
-		name, _, _ := strings.Cut(kv, "=")
-		switch name {
-		case "TF_CLI_CONFIG_FILE", "TF_PLUGIN_CACHE_DIR", "TF_DATA_DIR", "TF_CLI_ARGS", "TF_CLI_ARGS_init", "SSL_CERT_FILE", "SSL_CERT_DIR":
-			continue
-		}
-		cmd.Env = append(cmd.Env, kv)
-	}
-	cmd.Env = append(cmd.Env, "TF_CLI_CONFIG_FILE="+w.cliCfg, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1")
-	if w.caFile != "" {
-		cmd.Env = append(cmd.Env, "SSL_CERT_FILE="+w.caFile)
-	}
-	out, err := cmd.CombinedOutput()
-	return string(out), err
+	return w.cli.Run(context.Background(), w.dir, w.env, args...)
 }
 
 // must runs terraform and fails the test if it fails.

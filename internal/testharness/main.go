@@ -42,7 +42,7 @@ func Main(m *testing.M) int {
 		return 1
 	}
 	shared = v
-	defer v.stop()
+	defer v.Stop()
 	defer stopSharedCluster()
 	defer removeProviderBinary()
 	return m.Run()

@@ -21,17 +21,30 @@ type CountingProxy struct {
 	connections atomic.Int64
 	mu          sync.Mutex
 	paths       []string
+	srv         *httptest.Server
 }
 
 // NewCountingProxy starts a proxy in front of target; t.Cleanup closes it.
 func NewCountingProxy(t testing.TB, target string) *CountingProxy {
 	t.Helper()
-	u, err := url.Parse(target)
+	p, err := StartCountingProxy(target)
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(p.Close)
+	return p
+}
+
+// StartCountingProxy starts a proxy in front of target outside a test (the
+// benchmark counts a refresh's requests with it); Close stops it.
+func StartCountingProxy(target string) (*CountingProxy, error) {
+	u, err := url.Parse(target)
+	if err != nil {
+		return nil, err
+	}
 	p := &CountingProxy{}
 	rp := httputil.NewSingleHostReverseProxy(u)
+	rp.Transport = &http.Transport{MaxIdleConnsPerHost: 100}
 	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p.requests.Add(1)
 		p.mu.Lock()
@@ -45,10 +58,12 @@ func NewCountingProxy(t testing.TB, target string) *CountingProxy {
 		}
 	}
 	srv.Start()
-	t.Cleanup(srv.Close)
-	p.URL = srv.URL
-	return p
+	p.URL, p.srv = srv.URL, srv
+	return p, nil
 }
+
+// Close stops the proxy.
+func (p *CountingProxy) Close() { p.srv.Close() }
 
 // Connections is the number of client connections opened so far: with
 // keep-alive working it stays near the client's concurrency, however many

@@ -8,47 +8,17 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
-	"syscall"
 	"testing"
 )
 
-// providerAddress is the provider's source address (main.go's Address).
-const providerAddress = "registry.terraform.io/vaultboot/vaultboot"
-
-var (
-	providerBinDir  string
-	providerBinErr  error
-	providerBinOnce sync.Once
-)
-
-// ProviderBinary builds the real provider binary once per test binary and
-// returns the folder holding it. Tests that must see the provider as its own
-// process (killed mid-apply, its RSS and sockets measured, its TRACE log
-// read) run it through Terraform from there instead of in-process.
+// ProviderBinary is BuildProvider for a test: a failed build fails it.
 func ProviderBinary(t testing.TB) string {
 	t.Helper()
-	providerBinOnce.Do(func() {
-		var root string
-		if root, providerBinErr = RepoRoot(); providerBinErr != nil {
-			return
-		}
-		if providerBinDir, providerBinErr = os.MkdirTemp("", "vaultboot-provider-*"); providerBinErr != nil {
-			return
-		}
-		providerBinErr = runTool(root, nil, "go", "build", "-o", filepath.Join(providerBinDir, "terraform-provider-vaultboot"), ".")
-	})
-	if providerBinErr != nil {
-		t.Fatalf("build the provider: %v", providerBinErr)
+	dir, err := BuildProvider()
+	if err != nil {
+		t.Fatalf("build the provider: %v", err)
 	}
-	return providerBinDir
-}
-
-// removeProviderBinary is called by Main after the tests.
-func removeProviderBinary() {
-	if providerBinDir != "" {
-		_ = os.RemoveAll(providerBinDir)
-	}
+	return dir
 }
 
 // Workdir is a Terraform working directory that uses the built provider
@@ -56,8 +26,7 @@ func removeProviderBinary() {
 // registry and no `terraform init` is needed.
 type Workdir struct {
 	Dir string
-	env []string
-	tf  string
+	cli *CLI
 }
 
 // NewWorkdir creates an empty working directory for the real terraform CLI
@@ -70,18 +39,15 @@ func NewWorkdir(t testing.TB) *Workdir {
 	if err != nil {
 		t.Fatalf("terraform: %v", err)
 	}
-	dir := t.TempDir()
-	rc := filepath.Join(dir, ".terraformrc")
-	cfg := fmt.Sprintf("provider_installation {\n  dev_overrides {\n    %q = %q\n  }\n  direct {}\n}\n", providerAddress, bin)
-	if err := os.WriteFile(rc, []byte(cfg), 0o600); err != nil {
+	cli, err := NewCLI(tf, t.TempDir(), DevOverridesConfig(bin))
+	if err != nil {
 		t.Fatal(err)
 	}
-	env := append(os.Environ(), "TF_CLI_CONFIG_FILE="+rc, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1", "TF_INPUT=0")
-	return &Workdir{Dir: dir, env: env, tf: tf}
+	return &Workdir{Dir: t.TempDir(), cli: cli}
 }
 
 // SetEnv adds environment variables (KEY=VALUE) to every later command.
-func (w *Workdir) SetEnv(kv ...string) { w.env = append(w.env, kv...) }
+func (w *Workdir) SetEnv(kv ...string) { w.cli.SetEnv(kv...) }
 
 // WriteConfig replaces main.tf. The provider block comes first; the
 // required_providers block is added here.
@@ -97,12 +63,7 @@ func (w *Workdir) WriteConfig(t testing.TB, config string) {
 // KillGroup ends Terraform and the provider plugin together, as a dying CI
 // runner does. Output goes to out.
 func (w *Workdir) Command(ctx context.Context, out *bytes.Buffer, args ...string) *exec.Cmd {
-	cmd := exec.CommandContext(ctx, w.tf, args...)
-	cmd.Dir, cmd.Env = w.Dir, w.env
-	cmd.Stdout, cmd.Stderr = out, out
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	cmd.Cancel = func() error { return KillGroup(cmd) }
-	return cmd
+	return w.cli.Command(ctx, w.Dir, out, nil, args...)
 }
 
 // Run runs terraform with args and returns its combined output; -no-color
@@ -141,12 +102,4 @@ func (w *Workdir) PlanIsEmpty(t testing.TB) {
 	if err != nil {
 		t.Fatalf("plan after apply is not empty (%v):\n%s", err, Diagnostics(out))
 	}
-}
-
-// KillGroup sends SIGKILL to cmd's process group.
-func KillGroup(cmd *exec.Cmd) error {
-	if cmd.Process == nil {
-		return nil
-	}
-	return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
 }

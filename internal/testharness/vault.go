@@ -54,15 +54,38 @@ func StartVault(t testing.TB, opts ...Option) *Vault {
 		if t.Failed() {
 			t.Logf("vault server log (tail):\n%s", v.proc.logTail())
 		}
-		v.stop()
+		v.Stop()
 	})
 	return v
 }
 
-// stop ends the server; it is safe to call more than once.
-func (v *Vault) stop() {
+// StartDevServer starts a dev server outside a test, for the benchmark and
+// the scripts (make demo, make testmodule): the same binary, flags and
+// scrubbed environment as the tests' servers. The caller stops it with Stop.
+func StartDevServer(opts ...Option) (*Vault, error) {
+	bin, err := EnsureVault()
+	if err != nil {
+		return nil, fmt.Errorf("vault: %w", err)
+	}
+	var o options
+	for _, opt := range opts {
+		opt(&o)
+	}
+	return startVault(bin, o)
+}
+
+// Stop ends the server and removes its directory; it is safe to call more
+// than once.
+func (v *Vault) Stop() {
 	v.proc.stop()
 }
+
+// LogTail returns the end of the server's log, for a caller whose run
+// failed.
+func (v *Vault) LogTail() string { return v.proc.logTail() }
+
+// PID is the server's process id (the benchmark counts its CPU time).
+func (v *Vault) PID() int { return v.proc.cmd.Process.Pid }
 
 // configureClient builds the root client. Address, CA, token and namespace
 // are set explicitly so no VAULT_* variable of the caller can redirect it.
