@@ -26,11 +26,11 @@ var (
 // an app's names and annotations, whether its secret exists, and the names
 // (never the values) of the keys it holds.
 func NewAppSecretPathDataSource() datasource.DataSource {
-	return &appSecretPathDataSource{}
+	return &appSecretPathDataSource{vaultDataSource{typeSuffix: "_app_secret_path"}}
 }
 
 type appSecretPathDataSource struct {
-	client *vaultclient.Client
+	vaultDataSource
 }
 
 type appSecretPathDataModel struct {
@@ -45,14 +45,6 @@ type appSecretPathDataModel struct {
 	Exists           types.Bool   `tfsdk:"exists"`
 	WithKeyNames     types.Bool   `tfsdk:"with_key_names"`
 	KeyNames         types.List   `tfsdk:"key_names"`
-}
-
-func (d *appSecretPathDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_app_secret_path"
-}
-
-func (d *appSecretPathDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.client = clientFrom(req.ProviderData, &resp.Diagnostics)
 }
 
 func (d *appSecretPathDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {

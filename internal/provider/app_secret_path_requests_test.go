@@ -51,7 +51,7 @@ func countRefresh(t *testing.T, v *testharness.Vault, name string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := &appSecretPathResource{client: client}
+	r := &appSecretPathResource{vaultResource{client: client}}
 	const guard = 1 // the stamp
 	for i, want := range []int64{appRequestsPerRefresh + guard, appRequestsPerRefresh} {
 		state := appState(t, r, name)

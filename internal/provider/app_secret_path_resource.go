@@ -11,7 +11,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/vaultboot/terraform-provider-vaultboot/internal/naming"
-	"github.com/vaultboot/terraform-provider-vaultboot/internal/vaultclient"
 )
 
 var (
@@ -26,19 +25,11 @@ var (
 // app's KV v2 secret home, its read and write policies and its Kubernetes
 // auth role.
 func NewAppSecretPathResource() resource.Resource {
-	return &appSecretPathResource{}
+	return &appSecretPathResource{vaultResource{typeSuffix: "_app_secret_path"}}
 }
 
 type appSecretPathResource struct {
-	client *vaultclient.Client
-}
-
-func (r *appSecretPathResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_app_secret_path"
-}
-
-func (r *appSecretPathResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.client = clientFrom(req.ProviderData, &resp.Diagnostics)
+	vaultResource
 }
 
 // ValidateConfig checks what one attribute's validator cannot: injector TLS

@@ -15,7 +15,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64default"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -25,16 +24,8 @@ import (
 func (r *appSecretPathResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	attrs := appComputedAttributes()
 	for name, a := range map[string]schema.Attribute{
-		"id": schema.StringAttribute{
-			MarkdownDescription: "The app name, as used by `terraform import`.",
-			Computed:            true,
-		},
-		"app": schema.StringAttribute{
-			MarkdownDescription: "The app name `A`: " + naming.NameRule + ". It may not start with `deploy-` or `ca-sync-`. Changing it replaces the resource.",
-			Required:            true,
-			Validators:          []validator.String{validName()},
-			PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
-		},
+		"id":  idAttribute("The app name, as used by `terraform import`."),
+		"app": nameAttribute("The app name `A`: " + naming.NameRule + ". It may not start with `deploy-` or `ca-sync-`. Changing it replaces the resource."),
 		"description": schema.StringAttribute{
 			MarkdownDescription: "What the app is, stored in the secret's KV metadata (key `" + naming.DescriptionKey + "`). Up to 512 printable bytes; `\"\"` means no description, like leaving it out (both read back as `\"\"`).",
 			Optional:            true,
@@ -81,12 +72,7 @@ func (r *appSecretPathResource) Schema(_ context.Context, _ resource.SchemaReque
 			Computed:            true,
 			Default:             booldefault.StaticBool(false),
 		},
-		"adopt_existing": schema.BoolAttribute{
-			MarkdownDescription: "Whether create may take over objects that already exist and are not marked as this app's (the KV metadata, the policies, the role). Default `false`: create fails on them instead.",
-			Optional:            true,
-			Computed:            true,
-			Default:             booldefault.StaticBool(false),
-		},
+		"adopt_existing": adoptExistingAttribute("the KV metadata, a policy or the Kubernetes role"),
 		"allow_wildcard": schema.BoolAttribute{
 			MarkdownDescription: "Whether `kubernetes.namespaces` or `kubernetes.service_accounts` may be `[\"*\"]` (any namespace or any service account). Default `false`; when `true`, a wildcard produces a plan-time warning.",
 			Optional:            true,

@@ -106,45 +106,40 @@ func (m *ciDeployRoleModel) setPlanned(ctx context.Context, d naming.DeployRole,
 	}
 }
 
-// roleData is the full managed field set, written on every role write
-// (Vault merges role writes).
-func (m *ciDeployRoleModel) roleData(ctx context.Context, d naming.DeployRole, diags *diag.Diagnostics) map[string]any {
+// role is the deploy role as it will be written: a JWT role whose tokens
+// hold the deploy policy and nothing else, for one short TTL.
+func (m *ciDeployRoleModel) role(ctx context.Context, d naming.DeployRole, diags *diag.Diagnostics) (vaultclient.JWTRole, bool) {
 	eff := m.effectiveClaims(ctx, diags)
 	ttl, err := parseDuration(m.TokenTTL.ValueString())
 	if err != nil {
 		diags.AddAttributeError(pathTokenTTL, "Invalid Token TTL", capitalize(err.Error())+".")
 	}
 	if diags.HasError() {
-		return nil
+		return vaultclient.JWTRole{}, false
 	}
 	var auds []string
 	diags.Append(m.BoundAudiences.ElementsAs(ctx, &auds, false)...)
-	bound := make(map[string]any, len(eff))
-	for k, v := range eff {
-		bound[k] = v
-	}
 	secs := int64(ttl / time.Second)
-	return map[string]any{
-		"role_type":               "jwt",
-		"user_claim":              m.UserClaim.ValueString(),
-		"groups_claim":            "",
-		"bound_audiences":         auds,
-		"bound_claims_type":       boundClaimsTypeString,
-		"bound_claims":            bound,
-		"token_policies":          []string{d.PolicyName()},
-		"token_no_default_policy": true,
-		"token_ttl":               secs,
-		"token_max_ttl":           secs,
-	}
+	return vaultclient.JWTRole{
+		RoleType:        "jwt",
+		UserClaim:       m.UserClaim.ValueString(),
+		BoundAudiences:  auds,
+		BoundClaimsType: boundClaimsTypeString,
+		BoundClaims:     eff,
+		TokenPolicies:   []string{d.PolicyName()},
+		NoDefaultPolicy: true,
+		TokenTTL:        secs,
+		TokenMaxTTL:     secs,
+	}, !diags.HasError()
 }
 
 // setFromVault sets the model from the role and policy as Vault holds them.
 // bound_claims shows the role's claims without the enforced ref_type, so a
 // ref_type changed in Vault shows as drift on effective_bound_claims.
-func (m *ciDeployRoleModel) setFromVault(ctx context.Context, d naming.DeployRole, role map[string]any, policy string, diags *diag.Diagnostics) {
+func (m *ciDeployRoleModel) setFromVault(ctx context.Context, d naming.DeployRole, role *vaultclient.JWTRole, policy string, diags *diag.Diagnostics) {
 	m.setNames(d)
 	m.Policy = types.StringValue(policy)
-	all := vaultClaims(role["bound_claims"])
+	all := role.BoundClaims
 	var dd diag.Diagnostics
 	m.EffectiveBoundClaims, dd = claimsValue(all)
 	diags.Append(dd...)
@@ -161,18 +156,16 @@ func (m *ciDeployRoleModel) setFromVault(ctx context.Context, d naming.DeployRol
 	}
 	m.BoundClaims, dd = claimsValue(extra)
 	diags.Append(dd...)
-	auds := vaultclient.AsStrings(role["bound_audiences"])
-	m.BoundAudiences = stringSet(auds)
-	m.UserClaim = types.StringValue(vaultclient.AsString(role["user_claim"]))
-	m.TokenTTL = loginRoleDuration(role["token_ttl"], m.TokenTTL)
-	policies := vaultclient.AsStrings(role["token_policies"])
-	m.TokenPolicies = stringList(policies)
+	m.BoundAudiences = stringSet(role.BoundAudiences)
+	m.UserClaim = types.StringValue(role.UserClaim)
+	m.TokenTTL = loginRoleDuration(role.TokenTTL, m.TokenTTL)
+	m.TokenPolicies = stringList(role.TokenPolicies)
 	m.LockedSettings = stringMap(map[string]string{
-		"role_type":               vaultclient.AsString(role["role_type"]),
-		"groups_claim":            vaultclient.AsString(role["groups_claim"]),
-		"bound_claims_type":       vaultclient.AsString(role["bound_claims_type"]),
-		"token_no_default_policy": fmt.Sprint(role["token_no_default_policy"]),
-		"token_max_ttl":           shortDuration(time.Duration(vaultclient.AsInt(role["token_max_ttl"])) * time.Second),
+		"role_type":               role.RoleType,
+		"groups_claim":            role.GroupsClaim,
+		"bound_claims_type":       role.BoundClaimsType,
+		"token_no_default_policy": fmt.Sprint(role.NoDefaultPolicy),
+		"token_max_ttl":           shortDuration(time.Duration(role.TokenMaxTTL) * time.Second),
 	})
 	for _, b := range []*types.Bool{&m.AllowPurge, &m.AdoptExisting} {
 		if b.IsNull() || b.IsUnknown() {

@@ -125,7 +125,7 @@ func TestAccCIDeployRole_existingVerdicts(t *testing.T) {
 	v := testharness.Shared(t)
 	const mount = "deployverdicts"
 	v.ConfigureJWTAuth(t, mount, testharness.NewJWTSigner(t))
-	r := &ciDeployRoleResource{client: testClient(t, v, testAccEnv)}
+	r := &ciDeployRoleResource{vaultResource{client: testClient(t, v, testAccEnv)}}
 	plain, _ := naming.NewEnv(testAccEnv, naming.DefaultConventions())
 	other, _ := plain.WithOwner("team/b")
 	policyBy := func(env naming.Env) string {

@@ -29,19 +29,11 @@ var (
 // role "E-deploy-N" a tagged-commit pipeline logs in with, and its only
 // token policy "E-deploy-N", the provider policy.
 func NewCIDeployRoleResource() resource.Resource {
-	return &ciDeployRoleResource{}
+	return &ciDeployRoleResource{vaultResource{typeSuffix: "_ci_deploy_role"}}
 }
 
 type ciDeployRoleResource struct {
-	client *vaultclient.Client
-}
-
-func (r *ciDeployRoleResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_ci_deploy_role"
-}
-
-func (r *ciDeployRoleResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.client = clientFrom(req.ProviderData, &resp.Diagnostics)
+	vaultResource
 }
 
 // ModifyPlan plans everything the apply writes, so the policy and the
@@ -171,20 +163,19 @@ func deployImportID(d naming.DeployRole, jwtMount string) string {
 
 // prepareWrite renders what write sends, before anything is written: the
 // policy into m (when the plan could not render it) and the role's fields.
-func (r *ciDeployRoleResource) prepareWrite(ctx context.Context, d naming.DeployRole, m *ciDeployRoleModel, diags *diag.Diagnostics) (map[string]any, bool) {
+func (r *ciDeployRoleResource) prepareWrite(ctx context.Context, d naming.DeployRole, m *ciDeployRoleModel, diags *diag.Diagnostics) (vaultclient.JWTRole, bool) {
 	if m.Policy.IsUnknown() {
 		policy, ok := r.renderPolicy(ctx, d, m, diags)
 		if !ok {
-			return nil, false
+			return vaultclient.JWTRole{}, false
 		}
 		m.Policy = types.StringValue(policy)
 	}
-	role := m.roleData(ctx, d, diags)
-	return role, !diags.HasError()
+	return m.role(ctx, d, diags)
 }
 
 // write writes the policy and the role, then reads them back into m.
-func (r *ciDeployRoleResource) write(ctx context.Context, d naming.DeployRole, m *ciDeployRoleModel, role map[string]any, diags *diag.Diagnostics) bool {
+func (r *ciDeployRoleResource) write(ctx context.Context, d naming.DeployRole, m *ciDeployRoleModel, role vaultclient.JWTRole, diags *diag.Diagnostics) bool {
 	jwtMount := m.JWTMount.ValueString()
 	if summary, err := writeDeployRole(ctx, r.client, d, jwtMount, m.Policy.ValueString(), role); err != nil {
 		addVaultError(diags, summary, err)

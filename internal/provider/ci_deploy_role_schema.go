@@ -47,17 +47,8 @@ func (r *ciDeployRoleResource) Schema(_ context.Context, _ resource.SchemaReques
 			"`bound_claims` always include `ref_type = \"tag\"` unless `allow_branches = true`. " +
 			"Apply it with an administrator's token in a small bootstrap project: the provider policy denies every `E-deploy-*` role and policy, so a pipeline can never change its own login.",
 		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				MarkdownDescription: "The deploy role name `N`; the import ID (`N`, or `<jwt_mount>:N` for a role on another mount).",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
-			"name": schema.StringAttribute{
-				MarkdownDescription: "The deploy role name `N`: " + naming.NameRule + ". The role and its policy are named `E-deploy-N`. Changing it replaces the role.",
-				Required:            true,
-				Validators:          []validator.String{validName()},
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
-			},
+			"id":   idAttribute("The deploy role name `N`; the import ID (`N`, or `<jwt_mount>:N` for a role on another mount)."),
+			"name": nameAttribute("The deploy role name `N`: " + naming.NameRule + ". The role and its policy are named `E-deploy-N`. Changing it replaces the role."),
 			"jwt_mount": schema.StringAttribute{
 				MarkdownDescription: "The JWT auth mount the pipeline logs in through, configured with the CI's issuer (e.g. GitLab's `jwks_url` and `bound_issuer`). Default `" + naming.DefaultJWTMount + "`. It may not be a group binding mount. Changing it replaces the role.",
 				Optional:            true,
@@ -112,16 +103,11 @@ func (r *ciDeployRoleResource) Schema(_ context.Context, _ resource.SchemaReques
 			"pki_mounts":          mounts("As in `data.vaultboot_provider_policy`: PKI mounts the environment project's CA sync policies read."),
 			"kv_ca_paths":         schema.ListAttribute{MarkdownDescription: "As in `data.vaultboot_provider_policy`: KV paths the environment project's CA sync policies read.", ElementType: types.StringType, Optional: true, Validators: []validator.List{listvalidator.ValueStringsAre(validKVPath())}},
 			"binding_auth_mounts": mounts("As in `data.vaultboot_provider_policy`: auth mounts the environment project's group bindings use besides the conventions' OIDC mount. Never `jwt_mount`."),
-			"adopt_existing": schema.BoolAttribute{
-				MarkdownDescription: "Take over an existing role or policy `E-deploy-N` that is not marked as the provider policy, or is marked by another project (another `owner`). Default `false`: create refuses them.",
-				Optional:            true,
-				Computed:            true,
-				Default:             booldefault.StaticBool(false),
-			},
-			"role_name":   computed("The role and policy name `E-deploy-N`."),
-			"role_path":   computed("The role's API path, `auth/<jwt_mount>/role/E-deploy-N`."),
-			"policy_name": computed("The role's only token policy, `E-deploy-N`."),
-			"policy":      computed("The policy document: the provider policy for these inputs. A change made in Vault shows here and is put back on apply."),
+			"adopt_existing":      adoptExistingAttribute("the role or the policy `E-deploy-N`"),
+			"role_name":           computed("The role and policy name `E-deploy-N`."),
+			"role_path":           computed("The role's API path, `auth/<jwt_mount>/role/E-deploy-N`."),
+			"policy_name":         computed("The role's only token policy, `E-deploy-N`."),
+			"policy":              computed("The policy document: the provider policy for these inputs. A change made in Vault shows here and is put back on apply."),
 			"effective_bound_claims": schema.MapAttribute{
 				MarkdownDescription: "The bound claims the role enforces: `bound_claims` plus `ref_type = [\"tag\"]` unless `allow_branches`.",
 				ElementType:         types.ListType{ElemType: types.StringType},

@@ -11,7 +11,7 @@ import (
 
 // deployRoleObjects is the role and its policy as Vault holds them.
 type deployRoleObjects struct {
-	role        map[string]any
+	role        *vaultclient.JWTRole // empty when not found
 	roleFound   bool
 	policy      string
 	policyFound bool
@@ -32,23 +32,27 @@ func readDeployRole(ctx context.Context, c *vaultclient.Client, d naming.DeployR
 	var o deployRoleObjects
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() (err error) {
-		o.role, o.roleFound, err = c.ReadRole(gctx, d.RolePath(jwtMount))
+		o.role, o.roleFound, err = c.ReadJWTRole(gctx, d.RolePath(jwtMount))
 		return err
 	})
 	g.Go(func() (err error) {
 		o.policy, o.policyFound, err = c.ReadPolicy(gctx, d.PolicyName())
 		return err
 	})
-	return o, g.Wait()
+	err := g.Wait()
+	if o.role == nil {
+		o.role = &vaultclient.JWTRole{}
+	}
+	return o, err
 }
 
 // writeDeployRole writes the policy, then the role that grants it: a
 // failure in between leaves a marked policy that no login holds.
-func writeDeployRole(ctx context.Context, c *vaultclient.Client, d naming.DeployRole, jwtMount, policy string, role map[string]any) (string, error) {
+func writeDeployRole(ctx context.Context, c *vaultclient.Client, d naming.DeployRole, jwtMount, policy string, role vaultclient.JWTRole) (string, error) {
 	if err := c.WritePolicy(ctx, d.PolicyName(), policy); err != nil {
 		return "Unable to Write the Deploy Policy", err
 	}
-	if err := c.WriteRole(ctx, d.RolePath(jwtMount), role); err != nil {
+	if err := c.WriteJWTRole(ctx, d.RolePath(jwtMount), role); err != nil {
 		return "Unable to Write the Deploy Role", err
 	}
 	return "", nil

@@ -57,7 +57,7 @@ func TestAccDeleteHalfMade(t *testing.T) {
 	}{
 		{
 			name:  "binding group only",
-			r:     &oidcGroupBindingResource{client: c},
+			r:     &oidcGroupBindingResource{vaultResource{client: c}},
 			attrs: map[string]string{"name": "devs-half", "auth_mount": "bindhalf", "login_role.user_claim": "sub"},
 			write: func() {
 				v.Write(t, naming.IdentityGroupByNamePath(b.GroupName()), map[string]any{"type": "external", "metadata": b.Markers()})
@@ -66,12 +66,12 @@ func TestAccDeleteHalfMade(t *testing.T) {
 		},
 		{
 			name:  "binding nothing, mount gone",
-			r:     &oidcGroupBindingResource{client: c},
+			r:     &oidcGroupBindingResource{vaultResource{client: c}},
 			attrs: map[string]string{"name": "devs-half", "auth_mount": "bindhalfgone", "login_role.user_claim": "sub"},
 		},
 		{
 			name:  "deploy policy only",
-			r:     &ciDeployRoleResource{client: c},
+			r:     &ciDeployRoleResource{vaultResource{client: c}},
 			attrs: map[string]string{"name": "half", "jwt_mount": "deployhalf"},
 			write: func() {
 				v.Write(t, naming.PolicyPath(d.PolicyName()), map[string]any{"policy": expectedDeployPolicy(t, d, "deployhalf", false)})
@@ -80,7 +80,7 @@ func TestAccDeleteHalfMade(t *testing.T) {
 		},
 		{
 			name:  "deploy nothing, mount gone",
-			r:     &ciDeployRoleResource{client: c},
+			r:     &ciDeployRoleResource{vaultResource{client: c}},
 			attrs: map[string]string{"name": "half", "jwt_mount": "deployhalfgone"},
 		},
 	}

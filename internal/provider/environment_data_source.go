@@ -8,7 +8,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/vaultboot/terraform-provider-vaultboot/internal/naming"
-	"github.com/vaultboot/terraform-provider-vaultboot/internal/vaultclient"
 )
 
 var _ datasource.DataSourceWithConfigure = &environmentDataSource{}
@@ -16,11 +15,11 @@ var _ datasource.DataSourceWithConfigure = &environmentDataSource{}
 // NewEnvironmentDataSource is the vaultboot_environment data source: the
 // stamp of the Vault the provider points at.
 func NewEnvironmentDataSource() datasource.DataSource {
-	return &environmentDataSource{}
+	return &environmentDataSource{vaultDataSource{typeSuffix: "_environment"}}
 }
 
 type environmentDataSource struct {
-	client *vaultclient.Client
+	vaultDataSource
 }
 
 type environmentDataSourceModel struct {
@@ -30,14 +29,6 @@ type environmentDataSourceModel struct {
 	Address     types.String `tfsdk:"address"`
 	KVMount     types.String `tfsdk:"kv_mount"`
 	StampPath   types.String `tfsdk:"stamp_path"`
-}
-
-func (d *environmentDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_environment"
-}
-
-func (d *environmentDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.client = clientFrom(req.ProviderData, &resp.Diagnostics)
 }
 
 func (d *environmentDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {

@@ -9,7 +9,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/vaultboot/terraform-provider-vaultboot/internal/naming"
-	"github.com/vaultboot/terraform-provider-vaultboot/internal/vaultclient"
 )
 
 var (
@@ -22,19 +21,11 @@ var (
 // Vault with the provider's environment, which every other
 // resource then checks.
 func NewEnvironmentResource() resource.Resource {
-	return &environmentResource{}
+	return &environmentResource{vaultResource{typeSuffix: "_environment"}}
 }
 
 type environmentResource struct {
-	client *vaultclient.Client
-}
-
-func (r *environmentResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_environment"
-}
-
-func (r *environmentResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.client = clientFrom(req.ProviderData, &resp.Diagnostics)
+	vaultResource
 }
 
 // ModifyPlan fills in the values that follow from the provider. A provider

@@ -6,9 +6,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 )
 
@@ -16,11 +13,7 @@ func (r *environmentResource) Schema(_ context.Context, _ resource.SchemaRequest
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Stamps the Vault with the provider's `environment` at `vaultboot/data/environment` (a KV v2 mount `vaultboot` that no provider setting can move), so that a provider configured for another environment refuses to change it. Makes sure that mount and the conventions' KV v2 mount exist: it creates them when absent and never replaces or retunes an existing mount. A Vault stamped with another environment is never re-stamped. Destroy removes the stamp, never a mount.",
 		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				MarkdownDescription: "The environment `E`; the import ID.",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
+			"id": idAttribute("The environment `E`; the import ID."),
 			"environment": schema.StringAttribute{
 				MarkdownDescription: "The environment the Vault is stamped with: the provider's `environment`. Configuring the provider for another environment replaces the resource, which then refuses to re-stamp.",
 				Computed:            true,
@@ -38,12 +31,7 @@ func (r *environmentResource) Schema(_ context.Context, _ resource.SchemaRequest
 				MarkdownDescription: "The stamp's Vault API path, `vaultboot/data/environment`.",
 				Computed:            true,
 			},
-			"adopt_existing": schema.BoolAttribute{
-				MarkdownDescription: "Take over a stamp of the same environment that this resource did not create (e.g. after state loss). A stamp of another environment is refused regardless. Default `false`.",
-				Optional:            true,
-				Computed:            true,
-				Default:             booldefault.StaticBool(false),
-			},
+			"adopt_existing": adoptExistingAttribute("a stamp of the same environment (a stamp of another environment is refused regardless)"),
 		},
 	}
 }

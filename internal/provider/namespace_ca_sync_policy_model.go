@@ -57,6 +57,8 @@ type targetModel struct {
 type syncerModel struct {
 	Namespace      types.String `tfsdk:"namespace"`
 	ServiceAccount types.String `tfsdk:"service_account"`
+	Audience       types.String `tfsdk:"audience"`
+	TokenTTL       types.String `tfsdk:"token_ttl"`
 }
 
 // setInjectorTLS derives injector_tls from the target: what an app's
@@ -160,24 +162,37 @@ func (m *caSyncPolicyModel) fromDocument(d naming.CASyncDocument) {
 	}
 }
 
-// fromRole sets the syncer and token policies from the Kubernetes auth
+// setRole sets the syncer and token policies from the Kubernetes auth
 // role. Bound lists are joined with "," so a widened role (a second service
-// account, "*") shows in the plan as a change of the syncer.
-func (m *caSyncPolicyModel) fromRole(role map[string]any) {
-	m.Syncer = &syncerModel{
-		Namespace:      types.StringValue(strings.Join(vaultclient.AsStrings(role["bound_service_account_namespaces"]), ",")),
-		ServiceAccount: types.StringValue(strings.Join(vaultclient.AsStrings(role["bound_service_account_names"]), ",")),
+// account, "*") shows in the plan as a change of the syncer; an audience or
+// TTL changed in Vault shows as a change of those.
+func (m *caSyncPolicyModel) setRole(role *vaultclient.KubernetesRole) {
+	prior := m.Syncer
+	if prior == nil {
+		prior = &syncerModel{}
 	}
-	m.TokenPolicies = stringList(vaultclient.AsStrings(role["token_policies"]))
+	m.Syncer = &syncerModel{
+		Namespace:      types.StringValue(strings.Join(role.Namespaces, ",")),
+		ServiceAccount: types.StringValue(strings.Join(role.ServiceAccountNames, ",")),
+		Audience:       types.StringNull(),
+		TokenTTL:       durationFromSeconds(prior.TokenTTL, role.TokenTTL),
+	}
+	if role.Audience != "" {
+		m.Syncer.Audience = types.StringValue(role.Audience)
+	}
+	m.TokenPolicies = stringList(role.TokenPolicies)
 }
 
-// roleData is the full managed field set of the syncer's role (Vault merges
-// role writes, so every write sends all of it).
-func roleData(s *syncerModel, policy string) map[string]any {
-	return map[string]any{
-		"bound_service_account_names":      []string{s.ServiceAccount.ValueString()},
-		"bound_service_account_namespaces": []string{s.Namespace.ValueString()},
-		"token_policies":                   []string{policy},
+// role is the syncer's role as it will be written: its one service
+// account, the audience its token must carry, and only the syncer policy.
+func (s *syncerModel) role(policy string) vaultclient.KubernetesRole {
+	return vaultclient.KubernetesRole{
+		ServiceAccountNames: []string{s.ServiceAccount.ValueString()},
+		Namespaces:          []string{s.Namespace.ValueString()},
+		Audience:            s.Audience.ValueString(),
+		TokenTTL:            seconds(s.TokenTTL),
+		TokenMaxTTL:         seconds(s.TokenTTL),
+		TokenPolicies:       []string{policy},
 	}
 }
 

@@ -13,7 +13,6 @@ import (
 
 	"github.com/vaultboot/terraform-provider-vaultboot/internal/cabundle"
 	"github.com/vaultboot/terraform-provider-vaultboot/internal/naming"
-	"github.com/vaultboot/terraform-provider-vaultboot/internal/vaultclient"
 )
 
 var (
@@ -26,19 +25,11 @@ var (
 // NewNamespaceCASyncPolicyResource is the vaultboot_namespace_ca_sync_policy
 // resource: it publishes the internal CA to a namespace syncer.
 func NewNamespaceCASyncPolicyResource() resource.Resource {
-	return &caSyncPolicyResource{}
+	return &caSyncPolicyResource{vaultResource{typeSuffix: "_namespace_ca_sync_policy"}}
 }
 
 type caSyncPolicyResource struct {
-	client *vaultclient.Client
-}
-
-func (r *caSyncPolicyResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_namespace_ca_sync_policy"
-}
-
-func (r *caSyncPolicyResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.client = clientFrom(req.ProviderData, &resp.Diagnostics)
+	vaultResource
 }
 
 // ModifyPlan fills in the computed values from the configuration and the
@@ -231,7 +222,7 @@ func (r *caSyncPolicyResource) Read(ctx context.Context, req resource.ReadReques
 	state.Policy = types.StringValue(got.policy)
 	state.TokenPolicies = stringList(nil)
 	if got.roleFound {
-		state.fromRole(got.role)
+		state.setRole(got.role)
 	}
 	state.readDocument(got.doc, got.docFound)
 	state.setInjectorTLS()

@@ -695,7 +695,7 @@ func TestAccNamespaceCASyncPolicy_planDiagnostics(t *testing.T) {
 	v := testharness.Shared(t)
 	v.EnableSecrets(t, "pki-casync-empty", "pki", nil)
 	client := testClient(t, v, testAccEnv)
-	r := &caSyncPolicyResource{client: client}
+	r := &caSyncPolicyResource{vaultResource{client: client}}
 	cs := caSyncNames(t, "errors")
 	soon := testCert(t, "vaultboot expiring CA", true, time.Now().Add(10*24*time.Hour))
 	pki, _ := naming.NewCASource("pki-casync-empty", "")

@@ -12,10 +12,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -33,23 +31,9 @@ func (r *caSyncPolicyResource) Schema(_ context.Context, _ resource.SchemaReques
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Publishes the internal CA to the namespaces a namespace syncer manages: the Vault policy and Kubernetes auth role `E-ca-sync-N` for the syncer, and the JSON document at `secret/data/_vaultboot/E/ca-sync/N` that tells it which namespaces get which object holding which CA bundle. The CA source is read at every plan, so a rotated CA shows as a change and apply rewrites the document.",
 		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				MarkdownDescription: "The policy name `N`; the import ID.",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
-			"name": schema.StringAttribute{
-				MarkdownDescription: "The CA sync policy name `N`: " + naming.NameRule + ". Changing it replaces the policy.",
-				Required:            true,
-				Validators:          []validator.String{validName()},
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
-			},
-			"adopt_existing": schema.BoolAttribute{
-				MarkdownDescription: "Take over a policy, role or document of the same name that vaultboot did not create. Default `false`: create fails on such an object instead.",
-				Optional:            true,
-				Computed:            true,
-				Default:             booldefault.StaticBool(false),
-			},
+			"id":                    idAttribute("The policy name `N`; the import ID."),
+			"name":                  nameAttribute("The CA sync policy name `N`: " + naming.NameRule + ". Changing it replaces the policy."),
+			"adopt_existing":        adoptExistingAttribute("the policy, the Kubernetes role or the document"),
 			"policy_name":           computed("The syncer's Vault policy, `E-ca-sync-N`."),
 			"kubernetes_role":       computed("The syncer's Kubernetes auth role, `E-ca-sync-N`, on the conventions' Kubernetes auth mount."),
 			"policy":                computed("The policy document in Vault: `read` on the CA source and on the document, nothing else. An out-of-band edit shows as a change."),
@@ -193,6 +177,17 @@ func (r *caSyncPolicyResource) Schema(_ context.Context, _ resource.SchemaReques
 						MarkdownDescription: "The syncer's service account.",
 						Required:            true,
 						Validators:          []validator.String{validK8sObjectName()},
+					},
+					"audience": schema.StringAttribute{
+						MarkdownDescription: "The audience the syncer's service account token must carry (the audience of its projected token, e.g. `vault`). Unset: no audience check.",
+						Optional:            true,
+						Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+					},
+					"token_ttl": schema.StringAttribute{
+						MarkdownDescription: "Lifetime of the Vault token the syncer gets, e.g. `\"1h\"`; it logs in again before it expires. Unset: the mount's default.",
+						Optional:            true,
+						Validators:          []validator.String{validDuration()},
+						PlanModifiers:       durationPlanModifiers(),
 					},
 				},
 			},

@@ -16,7 +16,8 @@ import (
 // caSyncObjects is what Vault holds of a CA sync policy.
 type caSyncObjects struct {
 	policy                           string
-	role, doc                        map[string]any // doc: the document's data
+	role                             *vaultclient.KubernetesRole
+	doc                              map[string]any // the document's data
 	policyFound, roleFound, docFound bool
 }
 
@@ -29,7 +30,7 @@ func observeCASync(ctx context.Context, c *vaultclient.Client, cs naming.CASync)
 	var o caSyncObjects
 	g, ctx := errgroup.WithContext(ctx)
 	g.Go(func() (err error) { o.policy, o.policyFound, err = c.ReadPolicy(ctx, cs.PolicyName()); return err })
-	g.Go(func() (err error) { o.role, o.roleFound, err = c.ReadRole(ctx, cs.RolePath()); return err })
+	g.Go(func() (err error) { o.role, o.roleFound, err = c.ReadKubernetesRole(ctx, cs.RolePath()); return err })
 	g.Go(func() (err error) { o.doc, o.docFound, err = c.ReadKVData(ctx, cs.DocumentDataPath()); return err })
 	return o, g.Wait()
 }
@@ -40,7 +41,7 @@ func observeCASync(ctx context.Context, c *vaultclient.Client, cs naming.CASync)
 func (r *caSyncPolicyResource) checkNotForeign(ctx context.Context, cs naming.CASync, diags *diag.Diagnostics) bool {
 	var (
 		policy              string
-		role                map[string]any
+		role                *vaultclient.KubernetesRole
 		meta                *vaultclient.KVMetadata
 		pFound, rFound      bool
 		mFound              bool
@@ -49,7 +50,7 @@ func (r *caSyncPolicyResource) checkNotForeign(ctx context.Context, cs naming.CA
 		metadataPath, owner = cs.DocumentMetadataPath(), cs.Owner()
 	)
 	wg.Go(func() { policy, pFound, pErr = r.client.ReadPolicy(ctx, cs.PolicyName()) })
-	wg.Go(func() { role, rFound, rErr = r.client.ReadRole(ctx, cs.RolePath()) })
+	wg.Go(func() { role, rFound, rErr = r.client.ReadKubernetesRole(ctx, cs.RolePath()) })
 	wg.Go(func() { meta, mFound, mErr = r.client.ReadKVMetadata(ctx, metadataPath) })
 	wg.Wait()
 	for _, err := range []error{pErr, rErr, mErr} {
@@ -64,7 +65,7 @@ func (r *caSyncPolicyResource) checkNotForeign(ctx context.Context, cs naming.CA
 	if pFound && naming.PolicyOwner(policy) != owner {
 		foreign("Vault policy " + naming.PolicyPath(cs.PolicyName()))
 	}
-	if rFound && !slices.Equal(vaultclient.AsStrings(role["token_policies"]), []string{cs.PolicyName()}) {
+	if rFound && !slices.Equal(role.TokenPolicies, []string{cs.PolicyName()}) {
 		foreign("Kubernetes auth role " + cs.RolePath())
 	}
 	if mFound && !naming.IsMarked(meta.CustomMetadata, owner) {
@@ -104,7 +105,7 @@ func (r *caSyncPolicyResource) write(ctx context.Context, cs naming.CASync, plan
 		addVaultError(diags, "Unable to Write the CA Sync Document", err)
 		return false
 	}
-	if err := r.client.WriteRole(ctx, cs.RolePath(), roleData(plan.Syncer, cs.PolicyName())); err != nil {
+	if err := r.client.WriteKubernetesRole(ctx, cs.RolePath(), plan.Syncer.role(cs.PolicyName())); err != nil {
 		addVaultError(diags, "Unable to Write the Syncer's Kubernetes Role", err)
 		return false
 	}

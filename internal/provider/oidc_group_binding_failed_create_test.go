@@ -150,7 +150,7 @@ func TestAccOIDCGroupBinding_createChecksRedirectURIsFirst(t *testing.T) {
 	v := testharness.Shared(t)
 	v.EnableAuth(t, "bindrefusedoidc", "oidc")
 	ctx := context.Background()
-	r := &oidcGroupBindingResource{client: testClient(t, v, testAccEnv)}
+	r := &oidcGroupBindingResource{vaultResource{client: testClient(t, v, testAccEnv)}}
 	var s fwresource.SchemaResponse
 	r.Schema(ctx, fwresource.SchemaRequest{}, &s)
 	list := func(ss ...string) types.List {

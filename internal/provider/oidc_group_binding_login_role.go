@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net/http"
 	"time"
 
@@ -100,18 +99,17 @@ func claimsValue(claims map[string][]string) (types.Map, diag.Diagnostics) {
 	return m, diags
 }
 
-// loginRoleData is the full managed field set written on every role write:
-// Vault merges role writes, so a field left out would keep whatever an
-// earlier write (or someone in the UI) put there.
-func loginRoleData(ctx context.Context, role *loginRoleModel, groupID, roleType string) (map[string]any, diag.Diagnostics) {
+// loginRole is the login role as it will be written (the client writes
+// every managed field: Vault merges role writes, so a field left out would
+// keep whatever an earlier write, or someone in the UI, put there).
+func loginRole(ctx context.Context, role *loginRoleModel, groupID, roleType string) (vaultclient.JWTRole, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	claims, d := claimsFromValue(ctx, role.BoundClaims)
 	diags.Append(d...)
-	bound := make(map[string]any, len(claims)+1)
-	for k, v := range claims {
-		bound[k] = v
+	if claims == nil {
+		claims = map[string][]string{}
 	}
-	bound[role.GroupsClaim.ValueString()] = []string{groupID}
+	claims[role.GroupsClaim.ValueString()] = []string{groupID}
 	ttl, err := parseDuration(role.TokenTTL.ValueString())
 	if err != nil {
 		diags.AddError("Invalid Token TTL", capitalize(err.Error())+".")
@@ -120,88 +118,69 @@ func loginRoleData(ctx context.Context, role *loginRoleModel, groupID, roleType 
 	if err != nil {
 		diags.AddError("Invalid Token Max TTL", capitalize(err.Error())+".")
 	}
-	return map[string]any{
-		"role_type":             roleType,
-		"user_claim":            role.UserClaim.ValueString(),
-		"groups_claim":          role.GroupsClaim.ValueString(),
-		"bound_audiences":       listStrings(ctx, role.BoundAudiences, &diags),
-		"bound_claims_type":     boundClaimsTypeString,
-		"bound_claims":          bound,
-		"allowed_redirect_uris": listStrings(ctx, role.AllowedRedirectURIs, &diags),
-		"oidc_scopes":           listStrings(ctx, role.OIDCScopes, &diags),
-		"token_ttl":             int64(ttl / time.Second),
-		"token_max_ttl":         int64(maxTTL / time.Second),
-		"token_policies":        listStrings(ctx, role.TokenPolicies, &diags),
+	return vaultclient.JWTRole{
+		RoleType:        roleType,
+		UserClaim:       role.UserClaim.ValueString(),
+		GroupsClaim:     role.GroupsClaim.ValueString(),
+		BoundAudiences:  listStrings(ctx, role.BoundAudiences, &diags),
+		BoundClaimsType: boundClaimsTypeString,
+		BoundClaims:     claims,
+		TokenTTL:        int64(ttl / time.Second),
+		TokenMaxTTL:     int64(maxTTL / time.Second),
+		TokenPolicies:   listStrings(ctx, role.TokenPolicies, &diags),
+		Browser: &vaultclient.BrowserFlow{
+			AllowedRedirectURIs: listStrings(ctx, role.AllowedRedirectURIs, &diags),
+			OIDCScopes:          listStrings(ctx, role.OIDCScopes, &diags),
+		},
 	}, diags
 }
 
-// loginRoleFromVault sets a login role model from Vault's role. prior (the
-// state or plan, nil on import) supplies the groups claim to split
-// bound_claims by and the duration spellings to keep when Vault's seconds
-// mean the same.
-func loginRoleFromVault(data map[string]any, prior *loginRoleModel, roleName string) (*loginRoleModel, diag.Diagnostics) {
+// setLoginRole sets a login role model from Vault's role. prior (the state
+// or plan, nil on import) supplies the groups claim to split bound_claims
+// by and the duration spellings to keep when Vault's seconds mean the same.
+func setLoginRole(role *vaultclient.JWTRole, prior *loginRoleModel, roleName string) (*loginRoleModel, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	m := &loginRoleModel{
-		UserClaim:       types.StringValue(vaultclient.AsString(data["user_claim"])),
-		GroupsClaim:     types.StringValue(vaultclient.AsString(data["groups_claim"])),
+		UserClaim:       types.StringValue(role.UserClaim),
+		GroupsClaim:     types.StringValue(role.GroupsClaim),
 		RoleName:        types.StringValue(roleName),
-		RoleType:        types.StringValue(vaultclient.AsString(data["role_type"])),
-		BoundClaimsType: types.StringValue(vaultclient.AsString(data["bound_claims_type"])),
+		RoleType:        types.StringValue(role.RoleType),
+		BoundClaimsType: types.StringValue(role.BoundClaimsType),
 	}
 	if prior == nil {
 		prior = &loginRoleModel{}
 	}
 	// Split by the configured groups claim, so a groups_claim changed in
 	// Vault shows as drift on groups_claim instead of reshuffling claims.
-	groupsClaim := m.GroupsClaim.ValueString()
+	groupsClaim := role.GroupsClaim
 	if !prior.GroupsClaim.IsNull() && !prior.GroupsClaim.IsUnknown() {
 		groupsClaim = prior.GroupsClaim.ValueString()
 	}
-	all := vaultClaims(data["bound_claims"])
-	extra := make(map[string][]string, len(all))
-	for k, v := range all {
+	extra := make(map[string][]string, len(role.BoundClaims))
+	for k, v := range role.BoundClaims {
 		if k != groupsClaim {
 			extra[k] = v
 		}
 	}
 	var d diag.Diagnostics
-	m.EffectiveBoundClaims, d = claimsValue(all)
+	m.EffectiveBoundClaims, d = claimsValue(role.BoundClaims)
 	diags.Append(d...)
 	m.BoundClaims, d = claimsValue(extra)
 	diags.Append(d...)
-	m.BoundAudiences = stringList(vaultclient.AsStrings(data["bound_audiences"]))
-	m.AllowedRedirectURIs = stringList(vaultclient.AsStrings(data["allowed_redirect_uris"]))
-	m.OIDCScopes = stringList(vaultclient.AsStrings(data["oidc_scopes"]))
-	m.TokenPolicies = stringList(vaultclient.AsStrings(data["token_policies"]))
-	m.TokenTTL = loginRoleDuration(data["token_ttl"], prior.TokenTTL)
-	m.TokenMaxTTL = loginRoleDuration(data["token_max_ttl"], prior.TokenMaxTTL)
+	m.BoundAudiences = stringList(role.BoundAudiences)
+	m.AllowedRedirectURIs = stringList(role.Browser.AllowedRedirectURIs)
+	m.OIDCScopes = stringList(role.Browser.OIDCScopes)
+	m.TokenPolicies = stringList(role.TokenPolicies)
+	m.TokenTTL = loginRoleDuration(role.TokenTTL, prior.TokenTTL)
+	m.TokenMaxTTL = loginRoleDuration(role.TokenMaxTTL, prior.TokenMaxTTL)
 	return m, diags
-}
-
-// vaultClaims converts Vault's bound_claims, whose values are a string or
-// a list of strings.
-func vaultClaims(v any) map[string][]string {
-	raw, _ := v.(map[string]any)
-	out := make(map[string][]string, len(raw))
-	for k, x := range raw {
-		switch val := x.(type) {
-		case []any:
-			out[k] = make([]string, 0, len(val))
-			for _, e := range val {
-				out[k] = append(out[k], fmt.Sprint(e))
-			}
-		default:
-			out[k] = []string{fmt.Sprint(val)}
-		}
-	}
-	return out
 }
 
 // loginRoleDuration keeps the configured spelling ("1h") when Vault's
 // seconds mean the same, so "1h" and "3600s" never show as a change, and
 // otherwise shows Vault's value so drift is visible.
-func loginRoleDuration(v any, prior types.String) types.String {
-	d := time.Duration(vaultclient.AsInt(v)) * time.Second
+func loginRoleDuration(secs int64, prior types.String) types.String {
+	d := time.Duration(secs) * time.Second
 	if !prior.IsNull() && !prior.IsUnknown() {
 		if p, err := parseDuration(prior.ValueString()); err == nil && p == d {
 			return prior
@@ -213,9 +192,9 @@ func loginRoleDuration(v any, prior types.String) types.String {
 // loginRoleWriteError says why a token holding the provider policy may not
 // write a role with token policies: the policy refuses them on purpose, so
 // the generic "needs the provider policy" hint would mislead.
-func loginRoleWriteError(err error, data map[string]any) error {
+func loginRoleWriteError(err error, role vaultclient.JWTRole) error {
 	var verr *vaultclient.Error
-	if policies, _ := data["token_policies"].([]string); len(policies) > 0 && errors.As(err, &verr) && verr.Status == http.StatusForbidden {
+	if len(role.TokenPolicies) > 0 && errors.As(err, &verr) && verr.Status == http.StatusForbidden {
 		verr.Hint = "The provider policy refuses login roles with token policies of their own (a token that could write them could give any login any policy): grant them through the binding's policies, or apply this binding with an administrator's token"
 	}
 	return err

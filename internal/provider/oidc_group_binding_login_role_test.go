@@ -2,12 +2,13 @@ package provider
 
 import (
 	"context"
-	"encoding/json"
 	"reflect"
 	"testing"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/vaultboot/terraform-provider-vaultboot/internal/vaultclient"
 )
 
 func TestShortDuration(t *testing.T) {
@@ -23,15 +24,15 @@ func TestShortDuration(t *testing.T) {
 
 func TestLoginRoleDurationKeepsSpelling(t *testing.T) {
 	cases := []struct {
-		vault any
+		vault int64
 		prior types.String
 		want  string
 	}{
-		{json.Number("3600"), types.StringValue("60m"), "60m"},     // same duration: configured spelling kept
-		{json.Number("3600"), types.StringValue("3600s"), "3600s"}, // same
-		{json.Number("7200"), types.StringValue("1h"), "2h"},       // drift: Vault's value shows
-		{json.Number("900"), types.StringNull(), "15m"},            // import: no spelling to keep
-		{nil, types.StringValue("0s"), "0s"},
+		{3600, types.StringValue("60m"), "60m"},     // same duration: configured spelling kept
+		{3600, types.StringValue("3600s"), "3600s"}, // same
+		{7200, types.StringValue("1h"), "2h"},       // drift: Vault's value shows
+		{900, types.StringNull(), "15m"},            // import: no spelling to keep
+		{0, types.StringValue("0s"), "0s"},
 	}
 	for _, c := range cases {
 		if got := loginRoleDuration(c.vault, c.prior).ValueString(); got != c.want {
@@ -40,15 +41,15 @@ func TestLoginRoleDurationKeepsSpelling(t *testing.T) {
 	}
 }
 
-func TestLoginRoleFromVaultSplitsGroupsClaim(t *testing.T) {
+func TestSetLoginRoleSplitsGroupsClaim(t *testing.T) {
 	ctx := context.Background()
-	data := map[string]any{
-		"role_type": "jwt", "user_claim": "sub", "groups_claim": "groups", "bound_claims_type": "string",
-		"bound_claims":    map[string]any{"groups": []any{"grp-1"}, "tid": []any{"tenant-a", "tenant-b"}, "email_verified": "true"},
-		"bound_audiences": []any{"vault"}, "allowed_redirect_uris": nil, "oidc_scopes": nil, "token_policies": []any{},
-		"token_ttl": json.Number("900"), "token_max_ttl": json.Number("28800"),
+	role := &vaultclient.JWTRole{
+		RoleType: "jwt", UserClaim: "sub", GroupsClaim: "groups", BoundClaimsType: "string",
+		BoundClaims:    map[string][]string{"groups": {"grp-1"}, "tid": {"tenant-a", "tenant-b"}, "email_verified": {"true"}},
+		BoundAudiences: []string{"vault"}, Browser: &vaultclient.BrowserFlow{}, TokenPolicies: []string{},
+		TokenTTL: 900, TokenMaxTTL: 28800,
 	}
-	m, diags := loginRoleFromVault(data, nil, "acc-devs")
+	m, diags := setLoginRole(role, nil, "acc-devs")
 	if diags.HasError() {
 		t.Fatal(diags)
 	}
@@ -68,7 +69,7 @@ func TestLoginRoleFromVaultSplitsGroupsClaim(t *testing.T) {
 	}
 }
 
-func TestLoginRoleDataAlwaysBindsGroupID(t *testing.T) {
+func TestLoginRoleAlwaysBindsGroupID(t *testing.T) {
 	ctx := context.Background()
 	extra, _ := claimsValue(map[string][]string{"tid": {"tenant-a"}})
 	role := &loginRoleModel{
@@ -77,22 +78,20 @@ func TestLoginRoleDataAlwaysBindsGroupID(t *testing.T) {
 		OIDCScopes: types.ListNull(types.StringType), TokenPolicies: types.ListNull(types.StringType),
 		TokenTTL: types.StringValue("1h"), TokenMaxTTL: types.StringValue("0s"),
 	}
-	data, diags := loginRoleData(ctx, role, "grp-7", "jwt")
+	got, diags := loginRole(ctx, role, "grp-7", "jwt")
 	if diags.HasError() {
 		t.Fatal(diags)
 	}
-	want := map[string]any{"tid": []string{"tenant-a"}, "roles": []string{"grp-7"}}
-	if !reflect.DeepEqual(data["bound_claims"], want) || data["bound_claims_type"] != "string" || data["role_type"] != "jwt" {
-		t.Errorf("bound claims = %v (%v, %v), want %v as exact strings", data["bound_claims"], data["bound_claims_type"], data["role_type"], want)
+	want := map[string][]string{"tid": {"tenant-a"}, "roles": {"grp-7"}}
+	if !reflect.DeepEqual(got.BoundClaims, want) || got.BoundClaimsType != "string" || got.RoleType != "jwt" {
+		t.Errorf("bound claims = %v (%v, %v), want %v as exact strings", got.BoundClaims, got.BoundClaimsType, got.RoleType, want)
 	}
-	if data["token_ttl"] != int64(3600) || data["token_max_ttl"] != int64(0) {
-		t.Errorf("ttl = %v/%v", data["token_ttl"], data["token_max_ttl"])
+	if got.TokenTTL != 3600 || got.TokenMaxTTL != 0 {
+		t.Errorf("ttl = %v/%v", got.TokenTTL, got.TokenMaxTTL)
 	}
-	// Every managed field is sent, empty lists included, because Vault
-	// merges role writes.
-	for _, k := range []string{"bound_audiences", "allowed_redirect_uris", "oidc_scopes", "token_policies", "user_claim", "groups_claim"} {
-		if _, ok := data[k]; !ok {
-			t.Errorf("role write lacks %s", k)
-		}
+	// A login role people use carries the browser flow's fields (sent even
+	// when empty: vaultclient's test proves every managed field is sent).
+	if got.Browser == nil || got.NoDefaultPolicy {
+		t.Errorf("login role %+v: want the browser flow and the default policy", got)
 	}
 }

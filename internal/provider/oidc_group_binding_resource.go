@@ -26,24 +26,16 @@ var (
 // environment: external identity group "E-N", its one group alias,
 // and optionally the login role "E-N".
 func NewOIDCGroupBindingResource() resource.Resource {
-	return &oidcGroupBindingResource{}
+	return &oidcGroupBindingResource{vaultResource{typeSuffix: "_oidc_group_binding"}}
 }
 
 type oidcGroupBindingResource struct {
-	client *vaultclient.Client
+	vaultResource
 }
 
 // bindingMountTypes are the auth methods whose logins carry a groups claim
 // that a group alias can match.
 var bindingMountTypes = []string{"oidc", "jwt"}
-
-func (r *oidcGroupBindingResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_oidc_group_binding"
-}
-
-func (r *oidcGroupBindingResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.client = clientFrom(req.ProviderData, &resp.Diagnostics)
-}
 
 // ValidateConfig checks what single attribute validators cannot: relations
 // between the login role's fields.

@@ -9,7 +9,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/defaults"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/listdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/mapdefault"
@@ -41,17 +40,8 @@ func (r *oidcGroupBindingResource) Schema(_ context.Context, _ resource.SchemaRe
 			"and, with a `login_role` block, the role `auth/<auth_mount>/role/E-N` whose logins must carry `group_id` in the groups claim. " +
 			"Anyone who logs in through that mount with `group_id` in their groups claim gets the policies as identity policies.",
 		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				MarkdownDescription: "The binding name `N`, which is also the import id.",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
-			"name": schema.StringAttribute{
-				MarkdownDescription: "The binding name `N`: " + naming.NameRule + ", not starting with `deploy-` or `ca-sync-`. The identity group and login role are named `E-N`. Changing it replaces the binding.",
-				Required:            true,
-				Validators:          []validator.String{validName()},
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
-			},
+			"id":   idAttribute("The binding name `N`, which is also the import id."),
+			"name": nameAttribute("The binding name `N`: " + naming.NameRule + ", not starting with `deploy-` or `ca-sync-`. The identity group and login role are named `E-N`. Changing it replaces the binding."),
 			"group_id": schema.StringAttribute{
 				MarkdownDescription: "The IdP group id exactly as it appears in the token's groups claim (an object id, a group name or a path such as `/platform/payments`). It names the group alias and, with `login_role`, the value the groups claim must contain. No leading or trailing whitespace, no control or invisible formatting characters (zero-width, bidi, BOM). Changing it updates the alias in place; the identity group stays. " +
 					"Note: Vault matches group aliases case-insensitively, so through a role without bound claims a token whose groups claim holds this id in another case gets the policies too; the `login_role`'s bound claim compares exactly.",
@@ -73,12 +63,7 @@ func (r *oidcGroupBindingResource) Schema(_ context.Context, _ resource.SchemaRe
 				Computed:            true,
 				Validators:          []validator.String{validMount()},
 			},
-			"adopt_existing": schema.BoolAttribute{
-				MarkdownDescription: "Take over an identity group `E-N` (names compare case-insensitively) or login role that exists but was not created by this binding. Default `false`: creating over a foreign object is an error.",
-				Optional:            true,
-				Computed:            true,
-				Default:             booldefault.StaticBool(false),
-			},
+			"adopt_existing": adoptExistingAttribute("the identity group `E-N` (names compare case-insensitively) or the login role"),
 			"identity_group_id": schema.StringAttribute{
 				MarkdownDescription: "Vault's id of the identity group.",
 				Computed:            true,

@@ -58,7 +58,7 @@ func (r *oidcGroupBindingResource) readMountAndGroup(ctx context.Context, b nami
 // bindingWrite is what write sends, prepared before the first write.
 type bindingWrite struct {
 	policies []string
-	role     map[string]any // nil without a login role
+	role     *vaultclient.JWTRole // nil without a login role
 }
 
 // prepareWrite runs every check that can refuse the write without writing
@@ -81,9 +81,9 @@ func (r *oidcGroupBindingResource) prepareWrite(ctx context.Context, mount *vaul
 		if !checkRedirectURIs(mount, plan, diags) {
 			return w, false
 		}
-		var d diag.Diagnostics
-		w.role, d = loginRoleData(ctx, plan.LoginRole, plan.GroupID.ValueString(), mount.Type)
+		role, d := loginRole(ctx, plan.LoginRole, plan.GroupID.ValueString(), mount.Type)
 		diags.Append(d...)
+		w.role = &role
 	}
 	return w, !diags.HasError()
 }
@@ -147,8 +147,8 @@ func (r *oidcGroupBindingResource) writeAlias(ctx context.Context, group *vaultc
 }
 
 // writeRole removes a login role the plan no longer has (or has on another
-// mount) and writes the planned one, data, with its full field set.
-func (r *oidcGroupBindingResource) writeRole(ctx context.Context, b naming.Binding, plan, prior *oidcGroupBindingModel, data map[string]any, diags *diag.Diagnostics) bool {
+// mount) and writes the planned one, role.
+func (r *oidcGroupBindingResource) writeRole(ctx context.Context, b naming.Binding, plan, prior *oidcGroupBindingModel, role *vaultclient.JWTRole, diags *diag.Diagnostics) bool {
 	mountPath := plan.AuthMount.ValueString()
 	if prior != nil && prior.LoginRole != nil && (plan.LoginRole == nil || prior.AuthMount.ValueString() != mountPath) {
 		if err := r.client.DeleteRole(ctx, b.LoginRolePath(prior.AuthMount.ValueString())); err != nil {
@@ -156,11 +156,11 @@ func (r *oidcGroupBindingResource) writeRole(ctx context.Context, b naming.Bindi
 			return false
 		}
 	}
-	if data == nil {
+	if role == nil {
 		return true
 	}
-	if err := r.client.WriteRole(ctx, b.LoginRolePath(mountPath), data); err != nil {
-		addVaultError(diags, "Unable to Write the Login Role", loginRoleWriteError(err, data))
+	if err := r.client.WriteJWTRole(ctx, b.LoginRolePath(mountPath), *role); err != nil {
+		addVaultError(diags, "Unable to Write the Login Role", loginRoleWriteError(err, *role))
 		return false
 	}
 	return true
@@ -188,7 +188,7 @@ func (r *oidcGroupBindingResource) refresh(ctx context.Context, m *oidcGroupBind
 	rolePath := b.LoginRolePath(m.AuthMount.ValueString())
 	var (
 		group     *vaultclient.IdentityGroup
-		role      map[string]any
+		role      *vaultclient.JWTRole
 		groupSeen bool
 		roleSeen  bool
 	)
@@ -199,7 +199,7 @@ func (r *oidcGroupBindingResource) refresh(ctx context.Context, m *oidcGroupBind
 	})
 	if readRole {
 		g.Go(func() (err error) {
-			role, roleSeen, err = r.client.ReadRole(gctx, rolePath)
+			role, roleSeen, err = r.client.ReadJWTRole(gctx, rolePath)
 			return err
 		})
 	}
@@ -235,7 +235,7 @@ func (r *oidcGroupBindingResource) refresh(ctx context.Context, m *oidcGroupBind
 	m.LoginRole = nil
 	if roleSeen {
 		var d diag.Diagnostics
-		m.LoginRole, d = loginRoleFromVault(role, prior, b.LoginRoleName())
+		m.LoginRole, d = setLoginRole(role, prior, b.LoginRoleName())
 		diags.Append(d...)
 	}
 	return true

@@ -237,7 +237,7 @@ func TestAccOwnership_refreshWarnsWhenTakenOver(t *testing.T) {
 	other, _ := base.WithOwner("team/b")
 	app, _ := other.App("taken")
 	v.Write(t, naming.PolicyPath(app.ReadPolicyName()), map[string]any{"policy": app.ReadPolicy()})
-	r := &appSecretPathResource{client: testClient(t, v, testAccEnv)}
+	r := &appSecretPathResource{vaultResource{client: testClient(t, v, testAccEnv)}}
 	state := appState(t, r, "taken")
 	resp := fwresource.ReadResponse{State: state}
 	r.Read(ctx, fwresource.ReadRequest{State: state}, &resp)

@@ -81,7 +81,7 @@ func TestAccPreflight_mountRemovedBeforeApply(t *testing.T) {
 	if err := v.Client.Sys().DisableAuth("kubernetes"); err != nil {
 		t.Fatal(err)
 	}
-	r := &appSecretPathResource{client: testClient(t, v, testAccEnv)}
+	r := &appSecretPathResource{vaultResource{client: testClient(t, v, testAccEnv)}}
 	state := appState(t, r, "removed")
 	resp := resource.CreateResponse{State: tfsdk.State{Schema: state.Schema, Raw: tftypes.NewValue(state.Schema.Type().TerraformType(ctx), nil)}}
 	r.Create(ctx, resource.CreateRequest{Plan: tfsdk.Plan{Schema: state.Schema, Raw: state.Raw}}, &resp)

@@ -12,7 +12,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/vaultboot/terraform-provider-vaultboot/internal/naming"
-	"github.com/vaultboot/terraform-provider-vaultboot/internal/vaultclient"
 )
 
 var _ datasource.DataSourceWithConfigure = &providerPolicyDataSource{}
@@ -20,7 +19,7 @@ var _ datasource.DataSourceWithConfigure = &providerPolicyDataSource{}
 // NewProviderPolicyDataSource is the vaultboot_provider_policy data source:
 // the least-privilege policy of the provider's own token in environment E.
 func NewProviderPolicyDataSource() datasource.DataSource {
-	return &providerPolicyDataSource{}
+	return &providerPolicyDataSource{vaultDataSource{typeSuffix: "_provider_policy"}}
 }
 
 // providerPolicyDataSource reads only the binding mounts' accessors
@@ -29,7 +28,7 @@ func NewProviderPolicyDataSource() datasource.DataSource {
 // The environment guard is skipped: the bootstrap that writes the policy
 // may run before the Vault is stamped.
 type providerPolicyDataSource struct {
-	client *vaultclient.Client
+	vaultDataSource
 }
 
 type providerPolicyModel struct {
@@ -42,14 +41,6 @@ type providerPolicyModel struct {
 	Accessors         types.Map    `tfsdk:"auth_mount_accessors"`
 	Name              types.String `tfsdk:"name"`
 	Policy            types.String `tfsdk:"policy"`
-}
-
-func (d *providerPolicyDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_provider_policy"
-}
-
-func (d *providerPolicyDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.client = clientFrom(req.ProviderData, &resp.Diagnostics)
 }
 
 func (d *providerPolicyDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {

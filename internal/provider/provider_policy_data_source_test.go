@@ -88,8 +88,8 @@ func ppBootstrap(t *testing.T, v *testharness.Vault, env naming.Env, opts naming
 		BoundAudiences: types.SetValueMust(types.StringType, []attr.Value{types.StringValue("vaultboot-proof")}),
 		UserClaim:      types.StringValue(defaultUserClaim), TokenTTL: types.StringValue("1h"),
 	}
-	role := m.roleData(ctx, d, &diags)
-	if diags.HasError() {
+	role, ok := m.role(ctx, d, &diags)
+	if !ok {
 		t.Fatal(diags)
 	}
 	if summary, err := writeDeployRole(ctx, c, d, ppJWTMount, policy, role); err != nil {
