@@ -84,7 +84,7 @@ func TestAccPreflight_mountRemovedBeforeApply(t *testing.T) {
 	r := &appSecretPathResource{vaultResource{client: testClient(t, v, testAccEnv)}}
 	state := appState(t, r, "removed")
 	resp := resource.CreateResponse{State: tfsdk.State{Schema: state.Schema, Raw: tftypes.NewValue(state.Schema.Type().TerraformType(ctx), nil)}}
-	r.Create(ctx, resource.CreateRequest{Plan: tfsdk.Plan{Schema: state.Schema, Raw: state.Raw}}, &resp)
+	r.Create(ctx, resource.CreateRequest{Plan: tfsdk.Plan(state)}, &resp)
 	errs := resp.Diagnostics.Errors()
 	if len(errs) != 1 || errs[0].Summary() != "Mount Not Usable" {
 		t.Fatalf("create: %v", resp.Diagnostics)

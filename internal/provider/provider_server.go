@@ -22,12 +22,14 @@ func NewServer(version string) func() tfprotov6.ProviderServer {
 // optional RPC sets plugin-go looks for by type assertion pass through: an
 // embedded interface that left one out would hide it from Terraform.
 // TestServerKeepsOptionalRPCSets fails when plugin-go adds a set the
-// framework serves and this list lacks.
+// framework serves and this list lacks. plugin-go marks these interfaces
+// deprecated because it will fold them into ProviderServer; until it does,
+// they are how Terraform finds the RPCs.
 type frameworkServer interface {
 	tfprotov6.ProviderServer
-	tfprotov6.ProviderServerWithListResource
-	tfprotov6.ProviderServerWithActions
-	tfprotov6.ProviderServerWithStateStores
+	tfprotov6.ProviderServerWithListResource //lint:ignore SA1019 still how plugin-go finds these RPCs
+	tfprotov6.ProviderServerWithActions      //lint:ignore SA1019 still how plugin-go finds these RPCs
+	tfprotov6.ProviderServerWithStateStores  //lint:ignore SA1019 still how plugin-go finds these RPCs
 }
 
 // releasingServer works around the framework's server keeping every RPC's
