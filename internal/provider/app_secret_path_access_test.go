@@ -17,16 +17,16 @@ import (
 )
 
 // TestAccAppSecretPath_accessProofs proves the conventions by logging in,
-// on a dedicated server so auth/kubernetes can point at this
-// test's TokenReview stand-in: app payments' service account reads its own
+// on a dedicated server whose auth/kubernetes points at the package's real
+// API server, with tokens from its TokenRequest API: app payments' service account reads its own
 // secret and nothing else and cannot write; a token holding only the write
 // policy writes and soft-deletes but cannot destroy history; a service
 // account of another namespace cannot log in.
 func TestAccAppSecretPath_accessProofs(t *testing.T) {
 	t.Parallel()
 	v := testharness.StartVault(t)
-	trs := testharness.NewTokenReviewServer(t)
-	v.ConfigureKubernetesAuth(t, "kubernetes", trs)
+	k := testharness.SharedKube(t)
+	v.ConfigureKubernetesAuth(t, "kubernetes", k)
 	payments, billing := testAccApp(t, "payments"), testAccApp(t, "billing")
 	config := v.ProviderBlock(testAccEnv)
 	for _, a := range []string{"payments", "billing"} {
@@ -46,12 +46,13 @@ resource "vaultboot_app_secret_path" %[1]q {
 			Config: config,
 			Check: func(*terraform.State) error {
 				p := &proof{t: t, v: v}
+				reviews := k.TokenReviews(t)
 				p.seed(payments, billing)
-				p.workload(trs, payments, billing)
+				p.workload(k, payments, billing)
 				p.owners(payments, billing)
-				p.otherNamespace(trs, payments)
-				if trs.Requests() == 0 {
-					p.fail("the TokenReview stand-in was never asked: the logins did not go through Kubernetes auth")
+				p.otherNamespace(k, payments)
+				if k.TokenReviews(t) == reviews {
+					p.fail("the API server answered no TokenReview: the logins did not go through Kubernetes auth")
 				}
 				return p.err
 			},
@@ -101,8 +102,8 @@ func (p *proof) seed(apps ...naming.App) {
 }
 
 // workload logs in as payments' service account through auth/kubernetes.
-func (p *proof) workload(trs *testharness.TokenReviewServer, payments, billing naming.App) {
-	token, err := p.v.LoginKubernetes("kubernetes", payments.KubernetesRoleName(), trs.ServiceAccountToken("payments", "payments"))
+func (p *proof) workload(k *testharness.Kube, payments, billing naming.App) {
+	token, err := p.v.LoginKubernetes("kubernetes", payments.KubernetesRoleName(), k.ServiceAccountToken(p.t, "payments", "payments"))
 	p.expect("payments/payments service account", "login as", payments.KubernetesRolePath(), err, true)
 	if err != nil {
 		return
@@ -179,12 +180,12 @@ func (p *proof) owners(payments, billing naming.App) {
 
 // otherNamespace: the right service account name in the wrong namespace, and
 // a wrong name in the right namespace, are both refused.
-func (p *proof) otherNamespace(trs *testharness.TokenReviewServer, payments naming.App) {
+func (p *proof) otherNamespace(k *testharness.Kube, payments naming.App) {
 	for _, sa := range []struct{ ns, name, want string }{
 		{"billing", "payments", "namespace not authorized"},
 		{"payments", "intruder", "service account name not authorized"},
 	} {
-		_, err := p.v.LoginKubernetes("kubernetes", payments.KubernetesRoleName(), trs.ServiceAccountToken(sa.ns, sa.name))
+		_, err := p.v.LoginKubernetes("kubernetes", payments.KubernetesRoleName(), k.ServiceAccountToken(p.t, sa.ns, sa.name))
 		who := sa.ns + "/" + sa.name + " service account"
 		switch {
 		case err == nil:

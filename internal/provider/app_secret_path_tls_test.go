@@ -26,8 +26,8 @@ import (
 func TestAccAppSecretPath_injectorTLS(t *testing.T) {
 	t.Parallel()
 	v := testharness.StartVault(t, testharness.TLS())
-	trs := testharness.NewTokenReviewServer(t)
-	v.ConfigureKubernetesAuth(t, "kubernetes", trs)
+	k := testharness.SharedKube(t)
+	v.ConfigureKubernetesAuth(t, "kubernetes", k)
 	app := testAccApp(t, "tlsapp")
 	env, err := naming.NewEnv(testAccEnv, naming.DefaultConventions())
 	if err != nil {
@@ -104,7 +104,7 @@ resource "vaultboot_app_secret_path" "tlsapp" {
 					rendered, err := v.RenderWithAgent(t, testharness.AgentAuth{
 						KubernetesMount:   "kubernetes",
 						KubernetesRole:    ann["vault.hashicorp.com/role"],
-						ServiceAccountJWT: trs.ServiceAccountToken("tlsapp", "tlsapp"),
+						ServiceAccountJWT: k.ServiceAccountToken(t, "tlsapp", "tlsapp"),
 					}, ann["vault.hashicorp.com/agent-inject-template-app.env"], caFile, time.Minute)
 					if err != nil {
 						return err

@@ -36,7 +36,7 @@ type atkWorld struct {
 	t              *testing.T
 	v              *testharness.Vault
 	idp, ci        *testharness.JWTSigner
-	k8s            *testharness.TokenReviewServer
+	k8s            *testharness.Kube
 	oidcAcc        string
 	jwtAcc         string
 	adminsGroupID  string
@@ -223,7 +223,7 @@ var attacks = []attack{
 		}); err != nil {
 			return err
 		}
-		tok, err := w.v.LoginKubernetes("kubernetes", "production-evil", w.k8s.ServiceAccountToken("evil", "evil"))
+		tok, err := w.v.LoginKubernetes("kubernetes", "production-evil", w.k8s.ServiceAccountToken(w.t, "evil", "evil"))
 		if err != nil {
 			return err
 		}
@@ -343,7 +343,7 @@ func atkSetup(t *testing.T) *atkWorld {
 	env, _ := naming.NewEnv(atkEnv, naming.DefaultConventions())
 	d, _ := env.DeployRole("main")
 	app, _ := env.App("payments")
-	w := &atkWorld{t: t, v: v, idp: testharness.NewJWTSigner(t), ci: testharness.NewJWTSigner(t), k8s: testharness.NewTokenReviewServer(t),
+	w := &atkWorld{t: t, v: v, idp: testharness.NewJWTSigner(t), ci: testharness.NewJWTSigner(t), k8s: testharness.SharedKube(t),
 		deploy: d, app: app, evilPolicyName: "production-evil",
 		evilPolicyHCL: `path "*" { capabilities = ["create", "read", "update", "delete", "list", "sudo"] }`}
 	v.ConfigureKubernetesAuth(t, "kubernetes", w.k8s)

@@ -36,8 +36,8 @@ import (
 )
 
 // The CA sync tests use their own Kubernetes auth mount on the shared
-// Vault, so the access proof's stand-in TokenReview server cannot disturb
-// (or be disturbed by) the app tests' mount. CA sync policy names used here:
+// Vault, so the access proof's configuration of it cannot disturb (or be
+// disturbed by) the app tests' mount. CA sync policy names used here:
 // internal, bundle, proof, proof-kv, foreign, errors.
 const caSyncK8sMount = "kubernetes-casync"
 
@@ -547,13 +547,15 @@ func TestAccNamespaceCASyncPolicy_foreign(t *testing.T) {
 }
 
 // TestAccNamespaceCASyncPolicy_accessProof logs in as the syncer's service
-// account through auth/kubernetes (stand-in TokenReview) and shows it reads
+// account through auth/kubernetes (the real API server's TokenRequest token)
+// and shows it reads
 // its document and its CA source, and nothing else: not another policy's
 // document or source, not an app's secret, not the stamp, no write.
 func TestAccNamespaceCASyncPolicy_accessProof(t *testing.T) {
 	v := testharness.Shared(t)
-	trs := testharness.NewTokenReviewServer(t)
-	v.ConfigureKubernetesAuth(t, caSyncK8sMount, trs)
+	k := testharness.SharedKube(t)
+	v.ConfigureKubernetesAuth(t, caSyncK8sMount, k)
+	reviews := k.TokenReviews(t)
 	v.GenerateRootCA(t, "pki-casync-proof", "vaultboot proof root", "87600h")
 	kvCA := testCert(t, "vaultboot proof kv CA", true, time.Now().AddDate(2, 0, 0))
 	v.Write(t, "secret/data/platform/casync-proof", map[string]any{"data": map[string]any{"ca.crt": kvCA}})
@@ -582,7 +584,7 @@ func TestAccNamespaceCASyncPolicy_accessProof(t *testing.T) {
 		Steps: []resource.TestStep{{
 			Config: cfg,
 			Check: func(*terraform.State) error {
-				token, err := v.LoginKubernetes(caSyncK8sMount, pki.RoleName(), trs.ServiceAccountToken("vault-system", "ca-syncer"))
+				token, err := v.LoginKubernetes(caSyncK8sMount, pki.RoleName(), k.ServiceAccountToken(t, "vault-system", "ca-syncer"))
 				if err != nil {
 					return fmt.Errorf("syncer login: %w", err)
 				}
@@ -620,7 +622,7 @@ func TestAccNamespaceCASyncPolicy_accessProof(t *testing.T) {
 					t.Errorf("syncer token policies %s", got)
 				}
 
-				kvToken, err := v.LoginKubernetes(caSyncK8sMount, kv.RoleName(), trs.ServiceAccountToken("vault-system", "ca-syncer-kv"))
+				kvToken, err := v.LoginKubernetes(caSyncK8sMount, kv.RoleName(), k.ServiceAccountToken(t, "vault-system", "ca-syncer-kv"))
 				if err != nil {
 					return fmt.Errorf("kv syncer login: %w", err)
 				}
@@ -643,15 +645,15 @@ func TestAccNamespaceCASyncPolicy_accessProof(t *testing.T) {
 					"other policy's syncer": {kv.RoleName(), "vault-system", "ca-syncer", "service account name not authorized"},
 				}
 				for name, r := range refusals {
-					_, err := v.LoginKubernetes(caSyncK8sMount, r.role, trs.ServiceAccountToken(r.ns, r.sa))
+					_, err := v.LoginKubernetes(caSyncK8sMount, r.role, k.ServiceAccountToken(t, r.ns, r.sa))
 					if err == nil || !strings.Contains(err.Error(), r.want) {
 						t.Errorf("%s: login error %v, want %q", name, err, r.want)
 					} else {
 						t.Logf("refused as expected (%s): %s", name, r.want)
 					}
 				}
-				if trs.Requests() == 0 {
-					t.Error("Vault never asked the stand-in TokenReview server")
+				if k.TokenReviews(t) == reviews {
+					t.Error("the API server answered no TokenReview: the logins did not go through Kubernetes auth")
 				}
 				return nil
 			},

@@ -123,12 +123,12 @@ func ppLogin(t *testing.T, v *testharness.Vault, env naming.Env, jwt string) str
 }
 
 // ppSetup prepares what an operator sets up before the conventions: the
-// auth mounts (Kubernetes with the TokenReview stand-in, an OIDC mount at
+// auth mounts (Kubernetes pointing at the package's API server, an OIDC mount at
 // the conventions' path, the CI's JWT mount of the deploy roles, another
 // JWT mount for CI bindings) and a PKI CA. It returns the CI's signer.
 func ppSetup(t *testing.T, v *testharness.Vault) *testharness.JWTSigner {
 	t.Helper()
-	v.ConfigureKubernetesAuth(t, "kubernetes", testharness.NewTokenReviewServer(t))
+	v.ConfigureKubernetesAuth(t, "kubernetes", testharness.SharedKube(t))
 	v.EnableAuth(t, "oidc", "oidc")
 	ci := testharness.NewJWTSigner(t)
 	v.ConfigureJWTAuth(t, ppJWTMount, ci)

@@ -81,48 +81,6 @@ func TestTLSServer(t *testing.T) {
 	}
 }
 
-func TestKubernetesLogin(t *testing.T) {
-	v := testharness.Shared(t)
-	k8s := testharness.NewTokenReviewServer(t)
-	v.ConfigureKubernetesAuth(t, "kubernetes-h", k8s)
-	v.Write(t, "sys/policies/acl/payments-h", map[string]any{"policy": `path "secret/data/payments/*" { capabilities = ["read"] }`})
-	v.Write(t, "auth/kubernetes-h/role/payments", map[string]any{
-		"bound_service_account_names":      "payments",
-		"bound_service_account_namespaces": "payments",
-		"token_policies":                   "payments-h",
-	})
-
-	token, err := v.LoginKubernetes("kubernetes-h", "payments", k8s.ServiceAccountToken("payments", "payments"))
-	if err != nil {
-		t.Fatalf("login as payments/payments: %v", err)
-	}
-	if caps := v.Capabilities(t, token, "secret/data/payments/db"); !slices.Contains(caps, "read") {
-		t.Fatalf("own path capabilities = %v", caps)
-	}
-	if caps := v.Capabilities(t, token, "secret/data/orders/db"); !slices.Equal(caps, []string{"deny"}) {
-		t.Fatalf("other app's path capabilities = %v", caps)
-	}
-	if _, err := v.ClientWithToken(t, token).Logical().Read("secret/data/orders/db"); err == nil || !strings.Contains(err.Error(), "permission denied") {
-		t.Fatalf("reading another app's path: %v", err)
-	}
-	if k8s.Requests() == 0 {
-		t.Fatal("Vault never asked the TokenReview stand-in")
-	}
-
-	_, err = v.LoginKubernetes("kubernetes-h", "payments", k8s.ServiceAccountToken("orders", "payments"))
-	if err == nil || !strings.Contains(err.Error(), "namespace not authorized") {
-		t.Fatalf("login from namespace orders: %v", err)
-	}
-	t.Logf("namespace orders refused: %v", err)
-	stranger := testharness.NewTokenReviewServer(t).ServiceAccountToken("payments", "payments")
-	reviews := k8s.Requests()
-	_, err = v.LoginKubernetes("kubernetes-h", "payments", stranger)
-	if err == nil || k8s.Requests() == reviews {
-		t.Fatalf("a token the stand-in never issued: err %v after %d reviews", err, k8s.Requests()-reviews)
-	}
-	t.Logf("unissued token refused: %v", err)
-}
-
 func TestJWTLogin(t *testing.T) {
 	v := testharness.Shared(t)
 	idp := testharness.NewJWTSigner(t)

@@ -1,9 +1,9 @@
 // Package testharness runs the acceptance tests against real components, as
 // the project requires: a genuine HashiCorp Vault v1.13.0 dev server (built from
-// tools/vault) and a real Terraform CLI. Vault itself is never mocked; the only
-// stand-ins are the identity systems Vault trusts (a Kubernetes TokenReview
-// endpoint and a JWT issuer), because a test must control them to prove who can
-// log in and what that identity may do.
+// tools/vault), a real kube-apiserver v1.37.2 on etcd v3.6.16 (tools/kube-apiserver,
+// tools/etcd) for every Kubernetes login, and a real Terraform CLI. The only
+// stand-in is the JWT issuer Vault trusts, because a test must control it to
+// prove who can log in and what that identity may do.
 package testharness
 
 import (
@@ -44,6 +44,7 @@ func Main(m *testing.M) int {
 	shared = v
 	defer v.Stop()
 	defer stopSharedCluster()
+	defer stopSharedKube()
 	defer removeProviderBinary()
 	return m.Run()
 }

@@ -29,6 +29,7 @@ var errPortTaken = errors.New("listen port taken")
 type process struct {
 	cmd    *exec.Cmd
 	dir    string
+	log    string // combined stdout and stderr
 	exited chan struct{}
 	once   sync.Once
 }
@@ -93,21 +94,29 @@ func spawn(bin, dir string, args []string) (*process, error) {
 			return nil, err
 		}
 	}
-	logFile, err := os.Create(filepath.Join(dir, "vault.log"))
+	env := []string{"PATH=" + os.Getenv("PATH"), "HOME=" + filepath.Join(dir, "home"), "TMPDIR=" + dir}
+	return spawnLogged(bin, dir, "vault.log", env, args)
+}
+
+// spawnLogged starts bin in dir with exactly env, its output going to
+// dir/logName, and notes when it exits.
+func spawnLogged(bin, dir, logName string, env, args []string) (*process, error) {
+	logPath := filepath.Join(dir, logName)
+	logFile, err := os.Create(logPath)
 	if err != nil {
 		return nil, err
 	}
 	defer func() { _ = logFile.Close() }() // the child keeps its own descriptor
 	cmd := exec.Command(bin, args...)
-	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + filepath.Join(dir, "home"), "TMPDIR=" + dir}
+	cmd.Env = env
 	cmd.Stdout, cmd.Stderr = logFile, logFile
 	cmd.SysProcAttr = procAttr()
 	if err := cmd.Start(); err != nil {
 		return nil, err
 	}
-	p := &process{cmd: cmd, dir: dir, exited: make(chan struct{})}
+	p := &process{cmd: cmd, dir: dir, log: logPath, exited: make(chan struct{})}
 	go func() {
-		_ = cmd.Wait() // the exit status of a killed dev server says nothing
+		_ = cmd.Wait() // the exit status of a killed server says nothing
 		close(p.exited)
 	}()
 	return p, nil
@@ -124,7 +133,7 @@ func (p *process) stop() {
 
 // logTail returns the last few KiB of the server's combined output.
 func (p *process) logTail() string {
-	out, err := os.ReadFile(filepath.Join(p.dir, "vault.log"))
+	out, err := os.ReadFile(p.log)
 	if err != nil {
 		return err.Error()
 	}
