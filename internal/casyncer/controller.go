@@ -31,6 +31,8 @@ type controller struct {
 	metrics  *metrics
 	recorder record.EventRecorder
 	queue    workqueue.TypedRateLimitingInterface[string]
+	factory  informers.SharedInformerFactory // namespaces; started by run
+	nsSynced cache.InformerSynced
 	nsLister corelisters.NamespaceLister
 
 	mu      sync.Mutex
@@ -38,26 +40,26 @@ type controller struct {
 	targets *targets
 }
 
-func newController(kube kubernetes.Interface, log *slog.Logger, m *metrics, recorder record.EventRecorder) *controller {
-	return &controller{
+// newController sets up the namespace informer; nothing runs until run.
+func newController(kube kubernetes.Interface, log *slog.Logger, m *metrics, recorder record.EventRecorder) (*controller, error) {
+	c := &controller{
 		kube: kube, log: log, metrics: m, recorder: recorder,
 		queue: workqueue.NewTypedRateLimitingQueueWithConfig(workqueue.DefaultTypedControllerRateLimiter[string](),
 			workqueue.TypedRateLimitingQueueConfig[string]{Name: "namespaces"}),
+		factory: informers.NewSharedInformerFactory(kube, resync),
 	}
+	nsInformer := c.factory.Core().V1().Namespaces()
+	c.nsLister, c.nsSynced = nsInformer.Lister(), nsInformer.Informer().HasSynced
+	_, err := nsInformer.Informer().AddEventHandler(eventHandler(metav1.Object.GetName, c.queue.Add))
+	return c, err
 }
 
 // run watches namespaces and reconciles until ctx ends; publish calls made
 // before or during it take effect at once.
 func (c *controller) run(ctx context.Context) error {
-	factory := informers.NewSharedInformerFactory(c.kube, resync)
-	nsInformer := factory.Core().V1().Namespaces()
-	c.nsLister = nsInformer.Lister()
-	if _, err := nsInformer.Informer().AddEventHandler(eventHandler(metav1.Object.GetName, c.queue.Add)); err != nil {
-		return err
-	}
-	factory.Start(ctx.Done())
-	defer factory.Shutdown()
-	if !cache.WaitForCacheSync(ctx.Done(), nsInformer.Informer().HasSynced) {
+	c.factory.Start(ctx.Done())
+	defer c.factory.Shutdown()
+	if !cache.WaitForCacheSync(ctx.Done(), c.nsSynced) {
 		return errors.New("the namespace cache never synced")
 	}
 	defer c.queue.ShutDown()
@@ -112,11 +114,9 @@ func (c *controller) publish(ctx context.Context, p *Published) error {
 }
 
 // enqueueAll queues every namespace: after a new document and every poll,
-// so drift the watches missed is repaired within one poll.
+// so drift the watches missed is repaired within one poll. Before run (a
+// standby) the cache is empty and nothing is queued.
 func (c *controller) enqueueAll() {
-	if c.nsLister == nil {
-		return
-	}
 	all, err := c.nsLister.List(labels.Everything())
 	if err != nil {
 		return
@@ -169,7 +169,7 @@ func (c *controller) reconcile(ctx context.Context, name string) error {
 	defer func() { c.metrics.setNamespace(name, state) }()
 	switch {
 	case cur != nil && !owned(cur.meta):
-		state.foreign = true
+		state.foreign = selected
 		if selected {
 			c.foreign(t, cur)
 		}

@@ -42,7 +42,11 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 	broadcaster.StartRecordingToSink(&typedcorev1.EventSinkImpl{Interface: kube.CoreV1().Events("")})
 	defer broadcaster.Shutdown()
 	recorder := broadcaster.NewRecorder(scheme.Scheme, corev1.EventSource{Component: ManagedByValue})
-	s := &syncer{cfg: cfg, log: log, metrics: m, session: &session{cfg: cfg}, ctrl: newController(kube, log, m, recorder)}
+	ctrl, err := newController(kube, log, m, recorder)
+	if err != nil {
+		return err
+	}
+	s := &syncer{cfg: cfg, log: log, metrics: m, session: &session{cfg: cfg}, ctrl: ctrl}
 
 	srv, err := s.serve(cfg.Listen)
 	if err != nil {
