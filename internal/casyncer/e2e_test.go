@@ -317,15 +317,21 @@ func (w *world) fullPassAfter(t *testing.T, s *syncerProc, since time.Time) {
 
 func (w *world) expectForeignLeftAlone(t *testing.T, a *syncerProc) {
 	ctx := context.Background()
-	w.k.EnsureNamespace(t, "team-foreign", nil)
-	mine := &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Name: targetName, Namespace: "team-foreign", Labels: map[string]string{"owner": "team"}},
+	// The team's Secret exists before the namespace is selected (by label,
+	// afterwards), or the syncer would rightly have created its own first.
+	ns := w.k.EnsureNamespace(t, "foreign-owned", nil)
+	mine := &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Name: targetName, Namespace: ns.Name, Labels: map[string]string{"owner": "team"}},
 		Data: map[string][]byte{"ca.crt": []byte("the team's own bundle")}}
-	if _, err := w.kube.CoreV1().Secrets("team-foreign").Create(ctx, mine, metav1.CreateOptions{}); err != nil {
+	if _, err := w.kube.CoreV1().Secrets(ns.Name).Create(ctx, mine, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	ns.Labels = map[string]string{"vault.internal/inject": "true"}
+	if _, err := w.kube.CoreV1().Namespaces().Update(ctx, ns, metav1.UpdateOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	var event corev1.Event
-	eventually(t, 10*time.Second, "a ForeignObject Event on team-foreign/vault-ca", func() error {
-		evs, err := w.kube.CoreV1().Events("team-foreign").List(ctx, metav1.ListOptions{})
+	eventually(t, 10*time.Second, "a ForeignObject Event on foreign-owned/vault-ca", func() error {
+		evs, err := w.kube.CoreV1().Events("foreign-owned").List(ctx, metav1.ListOptions{})
 		if err != nil {
 			return err
 		}
@@ -339,7 +345,7 @@ func (w *world) expectForeignLeftAlone(t *testing.T, a *syncerProc) {
 	})
 	t.Logf("Event: %s %s: %s", event.Type, event.Reason, event.Message)
 	w.fullPassAfter(t, a, time.Now())
-	s := w.target("team-foreign")
+	s := w.target("foreign-owned")
 	if s == nil || string(s.Data["ca.crt"]) != "the team's own bundle" || s.Labels[casyncer.ManagedByLabel] != "" {
 		t.Fatalf("the foreign Secret was changed: %+v", s)
 	}

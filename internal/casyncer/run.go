@@ -20,6 +20,8 @@ import (
 	"k8s.io/client-go/tools/leaderelection"
 	"k8s.io/client-go/tools/leaderelection/resourcelock"
 	"k8s.io/client-go/tools/record"
+
+	"github.com/vaultboot/terraform-provider-vaultboot/internal/naming"
 )
 
 // Leader election timings: a replica that dies is replaced within about
@@ -175,13 +177,17 @@ func (s *syncer) readOnce(ctx context.Context) error {
 		s.session.drop()
 		return fmt.Errorf("vault login: %w", err)
 	}
-	doc, err := s.session.readDocument(ctx)
+	data, err := s.session.readDocument(ctx)
 	if err != nil {
 		s.metrics.error("vault_read")
 		s.session.drop() // a revoked token or a long outage: log in afresh next time
 		return fmt.Errorf("reading the document: %w", err)
 	}
-	if _, err := s.cfg.Trust.Check(doc, time.Now()); err != nil {
+	doc, err := naming.ParseCASyncDocument(data) // refuses an unknown schema_version
+	if err == nil {
+		_, err = s.cfg.Trust.Check(doc, time.Now())
+	}
+	if err != nil {
 		s.metrics.refused()
 		return fmt.Errorf("refusing the document at %s: %w", s.cfg.Document, err)
 	}

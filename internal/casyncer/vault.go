@@ -54,17 +54,17 @@ func (s *session) ensure(ctx context.Context) error {
 // outage, or when Vault refused the token.
 func (s *session) drop() { s.client = nil }
 
-// readDocument reads and parses the document; an unknown schema_version is
-// refused here.
-func (s *session) readDocument(ctx context.Context) (naming.CASyncDocument, error) {
+// readDocument reads the document's data; parsing is the caller's, so a
+// document Vault served but the syncer refuses is told apart from a failed read.
+func (s *session) readDocument(ctx context.Context) (map[string]any, error) {
 	data, found, err := s.client.ReadKVData(ctx, s.cfg.Document)
 	if err != nil {
-		return naming.CASyncDocument{}, err
+		return nil, err
 	}
 	if !found {
-		return naming.CASyncDocument{}, fmt.Errorf("no CA sync document at %s: apply the vaultboot_namespace_ca_sync_policy first", s.cfg.Document)
+		return nil, fmt.Errorf("no CA sync document at %s: apply the vaultboot_namespace_ca_sync_policy first", s.cfg.Document)
 	}
-	return naming.ParseCASyncDocument(data)
+	return data, nil
 }
 
 // liveFingerprint reads the CA source the document names, to notice a
