@@ -4,19 +4,28 @@
 #   root  the repository root      work  a private temporary directory
 # It sets vault, tf and vault_pid, and exports VAULT_ADDR / VAULT_TOKEN when
 # it starts a server. The caller's EXIT trap calls stop_vault.
+# VAULTBOOT_VAULT_BIN picks another Vault build (make testcompat runs the
+# oldest supported), VAULTBOOT_CLI=tofu runs OpenTofu instead of Terraform.
 
-vault="$root/bin/vault"
-tf="$("$root/scripts/ensure-terraform.sh")"
+vault="${VAULTBOOT_VAULT_BIN:-$root/bin/vault}"
+case "${VAULTBOOT_CLI:-terraform}" in
+  terraform) tf="$("$root/scripts/ensure-terraform.sh")" ;;
+  tofu) tf="$root/bin/tofu" ;;
+  *) echo "VAULTBOOT_CLI=$VAULTBOOT_CLI: use terraform (the default) or tofu" >&2; exit 1 ;;
+esac
 vault_pid=""
 
 say() { printf '==> %s\n' "$*"; }
 
 # require_vault fails with what to run when bin/vault has not been built.
 require_vault() {
-  if [ ! -x "$vault" ]; then
-    echo "$vault is missing: run 'make tools' first (make demo and make test do)" >&2
-    exit 1
-  fi
+  local bin
+  for bin in "$vault" "$tf"; do
+    if [ ! -x "$bin" ]; then
+      echo "$bin is missing: run 'make tools' first (make demo and make test do)" >&2
+      exit 1
+    fi
+  done
 }
 
 # start_vault starts one of the test harness's dev servers (the same binary,
@@ -70,10 +79,14 @@ use_local_provider() {
   say "building the provider"
   mkdir -p "$work/plugins"
   (cd "$root" && go build -o "$work/plugins/terraform-provider-vaultboot" .)
+  # OpenTofu reads the unqualified source "vaultboot/vaultboot" as an address
+  # on its own registry's host.
+  local host=registry.terraform.io
+  [ "${VAULTBOOT_CLI:-terraform}" = tofu ] && host=registry.opentofu.org
   cat >"$work/terraformrc" <<RC
 provider_installation {
   dev_overrides {
-    "registry.terraform.io/vaultboot/vaultboot" = "$work/plugins"
+    "$host/vaultboot/vaultboot" = "$work/plugins"
   }
 }
 RC

@@ -67,7 +67,9 @@ func TestAccEnvironmentGuard_planFails(t *testing.T) {
 		Steps: []resource.TestStep{
 			{Config: v.ProviderBlock("production") + guardApp, PlanOnly: true, ExpectError: testharness.ErrorRE("Environment Mismatch", `configured for environment "production"`, "refusing to touch it")},
 			{Config: badToken + guardApp, PlanOnly: true, ExpectError: testharness.ErrorRE("Unable to Check the Environment Stamp", "permission denied on vaultboot/data/environment")},
-			{Config: unreachable + guardApp, PlanOnly: true, ExpectError: testharness.ErrorRE("Unable to Check the Environment Stamp", "no answer from Vault", "gave up after retrying")},
+			// An unreachable Vault fails at configure time now, when the
+			// provider reads its version, before any resource plans.
+			{Config: unreachable + guardApp, PlanOnly: true, ExpectError: testharness.ErrorRE("Unable to Read the Vault Version", "sys/seal-status: no answer from Vault", "gave up after retrying")},
 		},
 	})
 }

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -47,6 +48,15 @@ func (p *vaultbootProvider) Configure(ctx context.Context, req provider.Configur
 	client, err := vaultclient.New(ctx, cfg)
 	if err != nil {
 		resp.Diagnostics.AddError("Unable to Configure the Vault Client", capitalize(err.Error())+".")
+		return
+	}
+	if _, err := client.CheckServer(ctx); err != nil {
+		var old *vaultclient.UnsupportedVersionError
+		if errors.As(err, &old) {
+			resp.Diagnostics.AddAttributeError(path.Root("address"), "Unsupported Vault Version", capitalize(err.Error())+".")
+		} else {
+			resp.Diagnostics.AddError("Unable to Read the Vault Version", capitalize(err.Error())+".")
+		}
 		return
 	}
 	resp.DataSourceData = client

@@ -21,6 +21,16 @@ func ProviderBinary(t testing.TB) string {
 	return dir
 }
 
+// cliProviderAddress is the address the CLI at tf gives the configuration's
+// unqualified source "vaultboot/vaultboot": OpenTofu puts it on its own
+// registry's host.
+func cliProviderAddress(tf string) string {
+	if IsOpenTofu(tf) {
+		return "registry.opentofu.org/" + strings.TrimPrefix(providerAddress, "registry.terraform.io/")
+	}
+	return providerAddress
+}
+
 // Workdir is a Terraform working directory that uses the built provider
 // through a dev_overrides CLI config of its own, so nothing reaches a
 // registry and no `terraform init` is needed.
@@ -39,7 +49,8 @@ func NewWorkdir(t testing.TB) *Workdir {
 	if err != nil {
 		t.Fatalf("terraform: %v", err)
 	}
-	cli, err := NewCLI(tf, t.TempDir(), DevOverridesConfig(bin))
+	cfg := strings.Replace(DevOverridesConfig(bin), providerAddress, cliProviderAddress(tf), 1)
+	cli, err := NewCLI(tf, t.TempDir(), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

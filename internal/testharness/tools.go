@@ -10,9 +10,21 @@ import (
 	"strings"
 )
 
-// vaultVersion is the only Vault release the tests accept: the newest MPL-2.0
-// release that builds from the module proxy.
-const vaultVersion = "v1.13.0"
+// vaultBuild is the Vault release the tests run against: the wrapper
+// module in tools/ that builds it from the module proxy and the binary in bin/.
+type vaultBuild struct {
+	Version string // as `vault version` reports it
+	Tool    string // folder under tools/
+	Bin     string // file under bin/
+}
+
+// SupportedVault is the one Vault release the tests run against, the oldest
+// the provider accepts: the newest release that builds from the module proxy
+// (v1.21.4 does not: see the README's compatibility table).
+var SupportedVault = vaultBuild{Version: "v1.13.0", Tool: "vault", Bin: "vault"}
+
+// OpenTofu is the CLI `VAULTBOOT_CLI=tofu` selects instead of Terraform.
+var OpenTofu = struct{ Version, Tool, Bin string }{Version: "v1.12.6", Tool: "opentofu", Bin: "tofu"}
 
 // terraformFallback is installed when PATH has no Terraform >= 1.8.
 const terraformFallback = "github.com/hashicorp/terraform@v1.8.5"
@@ -36,40 +48,53 @@ func RepoRoot() (string, error) {
 	}
 }
 
-// EnsureVault returns the Vault v1.13.0 binary: $VAULTBOOT_VAULT_BIN if set,
-// else <repo>/bin/vault when it reports v1.13.0, else it builds that from
-// tools/vault. The build holds the tool lock so parallel test packages wait for
-// one build instead of each compiling Vault.
+// EnsureVault returns the Vault binary the run uses: $VAULTBOOT_VAULT_BIN if
+// set, else <repo>/bin/vault, built from tools/vault when missing or of
+// another release. The build holds the tool lock so parallel test packages
+// wait for one build instead of each compiling Vault.
 func EnsureVault() (string, error) {
 	if bin := os.Getenv("VAULTBOOT_VAULT_BIN"); bin != "" {
 		return bin, nil
 	}
+	b := SupportedVault
 	root, err := RepoRoot()
 	if err != nil {
 		return "", err
 	}
-	bin := filepath.Join(root, "bin", "vault")
+	bin := filepath.Join(root, "bin", b.Bin)
 	err = withToolLock(root, func() error {
-		if isVault(bin) {
+		if VaultVersion(bin) == b.Version {
 			return nil
 		}
-		fmt.Fprintf(os.Stderr, "testharness: building Vault %s dev server (first build takes a few minutes) ...\n", vaultVersion)
-		return runTool(filepath.Join(root, "tools", "vault"), nil, "go", "build", "-o", bin, ".")
+		fmt.Fprintf(os.Stderr, "testharness: building Vault %s dev server (first build takes a few minutes) ...\n", b.Version)
+		return runTool(filepath.Join(root, "tools", b.Tool), nil, "go", "build", "-o", bin, ".")
 	})
 	return bin, err
 }
 
-// isVault reports whether bin exists and is the expected Vault release.
-func isVault(bin string) bool {
+// VaultVersion is the release bin reports ("v1.21.4"), or "" when it is
+// missing or not Vault.
+func VaultVersion(bin string) string {
 	out, err := exec.Command(bin, "version").Output()
 	fields := strings.Fields(string(out)) // "Vault v1.13.0 (cgo)" or with a git revision
-	return err == nil && len(fields) > 1 && fields[0] == "Vault" && fields[1] == vaultVersion
+	if err != nil || len(fields) < 2 || fields[0] != "Vault" {
+		return ""
+	}
+	return fields[1]
 }
 
-// EnsureTerraform returns a Terraform >= 1.8: the one on PATH if recent
-// enough, else <repo>/bin/terraform, installing it from the module proxy first
-// when it is missing.
+// EnsureTerraform returns the CLI the run drives: with VAULTBOOT_CLI=tofu
+// OpenTofu (EnsureOpenTofu), else a Terraform >= 1.8: the one on PATH if
+// recent enough, else <repo>/bin/terraform, installing it from the module
+// proxy first when it is missing.
 func EnsureTerraform() (string, error) {
+	switch cli := os.Getenv("VAULTBOOT_CLI"); cli {
+	case "", "terraform":
+	case "tofu":
+		return EnsureOpenTofu()
+	default:
+		return "", fmt.Errorf("VAULTBOOT_CLI=%q: use terraform (the default) or tofu", cli)
+	}
 	if bin, err := exec.LookPath("terraform"); err == nil && terraformAtLeast(bin, 1, 8) {
 		return bin, nil
 	}
@@ -89,23 +114,62 @@ func EnsureTerraform() (string, error) {
 	return bin, err
 }
 
-// terraformAtLeast asks bin for its version. CHECKPOINT_DISABLE keeps it from
-// calling HashiCorp's update service, which is unreachable here.
-func terraformAtLeast(bin string, major, minor int) bool {
+// EnsureOpenTofu returns <repo>/bin/tofu, building OpenTofu from
+// tools/opentofu first when it is missing or of another release.
+func EnsureOpenTofu() (string, error) {
+	root, err := RepoRoot()
+	if err != nil {
+		return "", err
+	}
+	bin := filepath.Join(root, "bin", OpenTofu.Bin)
+	err = withToolLock(root, func() error {
+		if v, _ := CLIVersion(bin); "v"+v == OpenTofu.Version {
+			return nil
+		}
+		fmt.Fprintf(os.Stderr, "testharness: building OpenTofu %s (first build takes a few minutes) ...\n", OpenTofu.Version)
+		// dev=no, as OpenTofu's release builds set it: without it the
+		// binary calls itself v1.12.6-dev.
+		return runTool(filepath.Join(root, "tools", OpenTofu.Tool), nil, "go", "build",
+			"-ldflags", "-X github.com/opentofu/opentofu/version.dev=no", "-o", bin, "github.com/opentofu/opentofu/cmd/tofu")
+	})
+	return bin, err
+}
+
+// IsOpenTofu reports whether the CLI at bin is OpenTofu, which reads
+// unqualified provider sources as registry.opentofu.org/... where Terraform
+// reads registry.terraform.io/...
+func IsOpenTofu(bin string) bool {
+	out, err := exec.Command(bin, "version").Output()
+	return err == nil && strings.Contains(string(out), "OpenTofu v")
+}
+
+// CLIVersion is the version bin reports in `version -json` ("1.11.4"):
+// Terraform and OpenTofu both name it terraform_version.
+func CLIVersion(bin string) (string, error) {
 	cmd := exec.Command(bin, "version", "-json")
 	cmd.Env = append(os.Environ(), "CHECKPOINT_DISABLE=1")
 	out, err := cmd.Output()
 	if err != nil {
-		return false
+		return "", err
 	}
 	var v struct {
 		Version string `json:"terraform_version"`
 	}
-	if json.Unmarshal(out, &v) != nil {
+	if err := json.Unmarshal(out, &v); err != nil {
+		return "", err
+	}
+	return v.Version, nil
+}
+
+// terraformAtLeast asks bin for its version. CHECKPOINT_DISABLE keeps it from
+// calling HashiCorp's update service, which is unreachable here.
+func terraformAtLeast(bin string, major, minor int) bool {
+	version, err := CLIVersion(bin)
+	if err != nil {
 		return false
 	}
 	var gotMajor, gotMinor int
-	if _, err := fmt.Sscanf(v.Version, "%d.%d", &gotMajor, &gotMinor); err != nil {
+	if _, err := fmt.Sscanf(version, "%d.%d", &gotMajor, &gotMinor); err != nil {
 		return false
 	}
 	return gotMajor > major || gotMajor == major && gotMinor >= minor

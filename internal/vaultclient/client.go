@@ -70,6 +70,7 @@ type Client struct {
 
 	guard   guard
 	answers answers
+	server  server
 }
 
 // CheckAddress refuses plain http to anything but a loopback host: a token

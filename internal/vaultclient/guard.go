@@ -149,7 +149,8 @@ func definiteAnswer(ctx context.Context, err error) bool {
 	}
 	var mismatch *EnvironmentMismatchError
 	var unsupported *NamespaceUnsupportedError
-	if errors.As(err, &mismatch) || errors.As(err, &unsupported) {
+	var old *UnsupportedVersionError
+	if errors.As(err, &mismatch) || errors.As(err, &unsupported) || errors.As(err, &old) {
 		return true
 	}
 	if ctx.Err() != nil || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {

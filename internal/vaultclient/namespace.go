@@ -5,10 +5,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-
-	"github.com/hashicorp/vault/api"
-
-	"github.com/vaultboot/terraform-provider-vaultboot/internal/naming"
 )
 
 // NamespaceUnsupportedError means namespace is set but the server has no
@@ -33,19 +29,14 @@ func (c *Client) checkNamespaceSupport(ctx context.Context) error {
 	if c.namespace == "" {
 		return nil
 	}
-	root := c.api.WithNamespace("")
-	var s *api.SealStatusResponse
-	err := c.do(ctx, "read", naming.SealStatusPath, func(ctx context.Context) (err error) {
-		s, err = root.Sys().SealStatusWithContext(ctx)
-		return err
-	})
+	v, err := c.ServerVersion(ctx)
 	if err != nil {
 		return err
 	}
-	if supportsNamespaces(s.Version) {
+	if supportsNamespaces(v.Raw) {
 		return nil
 	}
-	return &NamespaceUnsupportedError{Address: c.Address(), Namespace: c.namespace, Version: s.Version}
+	return &NamespaceUnsupportedError{Address: c.Address(), Namespace: c.namespace, Version: v.Raw}
 }
 
 func supportsNamespaces(version string) bool {
