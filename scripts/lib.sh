@@ -4,8 +4,8 @@
 #   root  the repository root      work  a private temporary directory
 # It sets vault, tf and vault_pid, and exports VAULT_ADDR / VAULT_TOKEN when
 # it starts a server. The caller's EXIT trap calls stop_vault.
-# VAULTBOOT_VAULT_BIN picks another Vault build (make testcompat runs the
-# oldest supported), VAULTBOOT_CLI=tofu runs OpenTofu instead of Terraform.
+# VAULTBOOT_VAULT_BIN picks another Vault binary, VAULTBOOT_CLI=tofu runs
+# OpenTofu instead of Terraform (make testcompat does).
 
 vault="${VAULTBOOT_VAULT_BIN:-$root/bin/vault}"
 case "${VAULTBOOT_CLI:-terraform}" in
