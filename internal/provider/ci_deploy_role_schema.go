@@ -6,6 +6,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
@@ -34,6 +35,12 @@ func (r *ciDeployRoleResource) Schema(_ context.Context, _ resource.SchemaReques
 			ElementType:         types.StringType,
 			Optional:            true,
 			Validators:          []validator.List{listvalidator.ValueStringsAre(validMount())},
+		}
+	}
+	claims := func(field, def string) schema.ListAttribute {
+		return schema.ListAttribute{
+			MarkdownDescription: loginRoleClaimsDesc(field, def), ElementType: types.StringType, Optional: true,
+			Validators: []validator.List{listvalidator.SizeAtLeast(1), listvalidator.ValueStringsAre(validClaim())},
 		}
 	}
 	computed := func(desc string) schema.StringAttribute {
@@ -100,14 +107,30 @@ func (r *ciDeployRoleResource) Schema(_ context.Context, _ resource.SchemaReques
 				Computed:            true,
 				Default:             booldefault.StaticBool(false),
 			},
-			"pki_mounts":          mounts("As in `data.vaultboot_provider_policy`: PKI mounts the environment project's CA sync policies read."),
-			"kv_ca_paths":         schema.ListAttribute{MarkdownDescription: "As in `data.vaultboot_provider_policy`: KV paths the environment project's CA sync policies read.", ElementType: types.StringType, Optional: true, Validators: []validator.List{listvalidator.ValueStringsAre(validKVPath())}},
-			"binding_auth_mounts": mounts("As in `data.vaultboot_provider_policy`: auth mounts the environment project's group bindings use besides the conventions' OIDC mount. Never `jwt_mount`."),
-			"adopt_existing":      adoptExistingAttribute("the role or the policy `E-deploy-N`"),
-			"role_name":           computed("The role and policy name `E-deploy-N`."),
-			"role_path":           computed("The role's API path, `auth/<jwt_mount>/role/E-deploy-N`."),
-			"policy_name":         computed("The role's only token policy, `E-deploy-N`."),
-			"policy":              computed("The policy document: the provider policy for these inputs. A change made in Vault shows here and is put back on apply."),
+			"mode": schema.StringAttribute{
+				MarkdownDescription: "`apply` (default): the policy is the provider policy, for the tag pipelines that apply the environment project. " +
+					"`plan`: the policy is its read-only variant (`data.vaultboot_provider_policy` with `read_only = true`): a pipeline can run a refreshing `terraform plan` and write nothing. " +
+					"Use `plan` for merge request pipelines (with `allow_branches = true`), against every environment, so reviewers see the real plan while only protected tags apply. Changing it rewrites the policy in place.",
+				Optional:   true,
+				Computed:   true,
+				Default:    stringdefault.StaticString(deployModeApply),
+				Validators: []validator.String{stringvalidator.OneOf(deployModeApply, deployModePlan)},
+			},
+			"manage_environment": schema.BoolAttribute{MarkdownDescription: manageEnvironmentDesc, Optional: true, Computed: true, Default: booldefault.StaticBool(false)},
+			"protected_ca_sync_policies": schema.ListAttribute{
+				MarkdownDescription: protectedCASyncDesc, ElementType: types.StringType, Optional: true,
+				Validators: []validator.List{listvalidator.ValueStringsAre(validName())},
+			},
+			"login_role_user_claims":   claims("user_claim", naming.DefaultLoginRoleUserClaim),
+			"login_role_groups_claims": claims("groups_claim", naming.DefaultLoginRoleGroupsClaim),
+			"pki_mounts":               mounts("As in `data.vaultboot_provider_policy`: PKI mounts the environment project's CA sync policies read."),
+			"kv_ca_paths":              schema.ListAttribute{MarkdownDescription: "As in `data.vaultboot_provider_policy`: KV paths the environment project's CA sync policies read.", ElementType: types.StringType, Optional: true, Validators: []validator.List{listvalidator.ValueStringsAre(validKVPath())}},
+			"binding_auth_mounts":      mounts("As in `data.vaultboot_provider_policy`: auth mounts the environment project's group bindings use besides the conventions' OIDC mount. Never `jwt_mount`."),
+			"adopt_existing":           adoptExistingAttribute("the role or the policy `E-deploy-N`"),
+			"role_name":                computed("The role and policy name `E-deploy-N`."),
+			"role_path":                computed("The role's API path, `auth/<jwt_mount>/role/E-deploy-N`."),
+			"policy_name":              computed("The role's only token policy, `E-deploy-N`."),
+			"policy":                   computed("The policy document: the provider policy for these inputs. A change made in Vault shows here and is put back on apply."),
 			"effective_bound_claims": schema.MapAttribute{
 				MarkdownDescription: "The bound claims the role enforces: `bound_claims` plus `ref_type = [\"tag\"]` unless `allow_branches`.",
 				ElementType:         types.ListType{ElemType: types.StringType},
