@@ -49,8 +49,9 @@ func (r *ciDeployRoleResource) Schema(_ context.Context, _ resource.SchemaReques
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "The JWT auth role a tagged-commit CI pipeline logs in with to apply an environment project: " +
 			"role `auth/<jwt_mount>/role/E-deploy-N` (`role_type = \"jwt\"`, no `groups_claim`) and its only token policy `E-deploy-N`, " +
-			"which holds exactly the provider policy (the rules of `data.vaultboot_provider_policy` with the same inputs) and is " +
-			"rewritten on every apply when it drifts. The token gets no `default` policy, so it holds that policy alone and cannot renew itself. " +
+			"which holds exactly the provider policy (the rules of `data.vaultboot_provider_policy` with the same inputs; with `mode = \"plan\"` its read-only variant) and is " +
+			"rewritten on every apply when it drifts. " +
+			"It refuses a `jwt_mount` that is another deploy role's binding mount, and binding mounts that hold a deploy role. The token gets no `default` policy, so it holds that policy alone and cannot renew itself. " +
 			"`bound_claims` always include `ref_type = \"tag\"` unless `allow_branches = true`. " +
 			"Apply it with an administrator's token in a small bootstrap project: the provider policy denies every `E-deploy-*` role and policy, so a pipeline can never change its own login.",
 		Attributes: map[string]schema.Attribute{
