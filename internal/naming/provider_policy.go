@@ -300,7 +300,6 @@ func (e Env) stampRules(manage bool) []Rule {
 	return r
 }
 
-
 // kvMountParams are what enabling a KV mount sends: no other engine type
 // (a plugin, a PKI), no config, no seal wrap, no local mount.
 var kvMountParams = []Param{{Name: "type", Values: []string{"kv"}}, {Name: "description"}, {Name: "options"}}
