@@ -97,3 +97,26 @@ func sortedKeys(m map[string]bool) []string {
 	slices.Sort(out)
 	return out
 }
+
+// DeployRoleAmong returns the first of roles (names on an auth mount) that
+// is a deploy role of E in any letter case (Vault lowercases role names).
+func (e Env) DeployRoleAmong(roles []string) (string, bool) {
+	prefix := e.name + "-deploy-"
+	for _, r := range roles {
+		if strings.HasPrefix(strings.ToLower(r), prefix) {
+			return r, true
+		}
+	}
+	return "", false
+}
+
+// IsDeployPolicyName tells a deploy role's policy "E-deploy-N" by name.
+func (e Env) IsDeployPolicyName(name string) bool {
+	return strings.HasPrefix(name, e.name+"-deploy-")
+}
+
+// GrantsLoginRoles tells whether a provider policy text lets its token
+// write login roles "E-*" on mount: the mount is one of its binding mounts.
+func (e Env) GrantsLoginRoles(policy, mount string) bool {
+	return strings.Contains(policy, "path "+QuoteHCL(e.envGlob(rolePaths(mount)))+" {\n  capabilities = [\"create\"")
+}

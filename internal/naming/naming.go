@@ -259,6 +259,12 @@ func AuthPath(mount string) string { return Join("auth", mount) }
 // AuthRolePath is the role API path on an auth mount.
 func AuthRolePath(mount, role string) string { return Join(AuthPath(mount), "role", role) }
 
+// AuthRoleListPath lists the roles of an auth mount.
+func AuthRoleListPath(mount string) string { return Join(AuthPath(mount), "role") }
+
+// PolicyListPath lists the ACL policies.
+func PolicyListPath() string { return "sys/policies/acl" }
+
 // AuthLoginPath is where an auth mount takes logins.
 func AuthLoginPath(mount string) string { return Join(AuthPath(mount), "login") }
 

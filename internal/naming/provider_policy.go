@@ -30,11 +30,54 @@ type ProviderPolicyOptions struct {
 	// policy is rendered. Group aliases are allowed on these accessors only;
 	// a mount without one (not enabled yet) gets no alias grant.
 	Accessors map[string]string
+	// MountTypes maps binding mounts to their auth method type ("oidc" or
+	// "jwt"), read from Vault with the accessors: a login role's role_type
+	// is pinned to its mount's type. A mount without one (not enabled yet)
+	// gets no login role grant.
+	MountTypes map[string]string
+	// LoginRoleUserClaims and LoginRoleGroupsClaims are the only user_claim
+	// and groups_claim values login roles may set (default "sub" and
+	// "groups"): a claim users can edit (name, email at some IdPs) would
+	// map an outsider onto another user's entity, and groups_claim = "sub"
+	// would make every account a group of one.
+	LoginRoleUserClaims   []string
+	LoginRoleGroupsClaims []string
 	// AllowPurge grants deleting an app's KV metadata, which erases every
 	// version of its secret (purge_on_destroy). Without it the token can
 	// never erase an app's history.
 	AllowPurge bool
+	// ManageEnvironment grants what vaultboot_environment writes: the stamp
+	// and enabling the stamp mount and the conventions' KV mount. Without
+	// it (the default) the stamp is read-only, so a pipeline can neither
+	// re-stamp the Vault as another environment nor erase the stamp.
+	ManageEnvironment bool
+	// ProtectedCASyncPolicies are CA sync policies (names N) an
+	// administrator's project owns: their documents and markers are denied,
+	// so a pipeline cannot point a syncer at another CA.
+	ProtectedCASyncPolicies []string
+	// Trust maps binding mounts and the JWT mount to what their configs
+	// trust, read from Vault: a binding mount that trusts the CI's issuer
+	// (or a multi-tenant CI issuer) is refused. A mount without one (not
+	// configured yet) is not checked.
+	Trust map[string]AuthTrust
+	// ReadOnly renders the plan-only variant: only the reads a refreshing
+	// plan makes, no write of any kind.
+	ReadOnly bool
 }
+
+// JWTMountOrDefault is the deploy roles' JWT mount the options name.
+func (o ProviderPolicyOptions) JWTMountOrDefault() string {
+	if o.JWTMount == "" {
+		return DefaultJWTMount
+	}
+	return o.JWTMount
+}
+
+// Defaults of the login role claims the provider policy allows.
+const (
+	DefaultLoginRoleUserClaim   = "sub"
+	DefaultLoginRoleGroupsClaim = "groups"
+)
 
 // ProviderPolicyName is the suggested name of the provider policy:
 // "vaultboot_provider_E". The provider may write every policy named "E-*",
@@ -80,11 +123,79 @@ func (e Env) providerPolicyRules(o ProviderPolicyOptions) ([]Rule, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := e.stampRules()
+	claims, err := loginRoleClaims(o)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkTrust(mounts, jwt, o.Trust); err != nil {
+		return nil, err
+	}
+	protected, err := validNames(o.ProtectedCASyncPolicies)
+	if err != nil {
+		return nil, err
+	}
+	r := e.stampRules(o.ManageEnvironment)
 	r = append(r, e.appRules(o.AllowPurge)...)
 	r = append(r, e.caSyncRules(pkis, kvPaths)...)
-	r = append(r, e.bindingRules(mounts, accessors)...)
-	return append(r, e.deployDenyRules(jwt, mounts)...), nil
+	r = append(r, e.bindingRules(mounts, accessors, o.MountTypes, claims)...)
+	r = append(r, Rule{Path: AuthConfigPath(jwt), Capabilities: []string{"read"},
+		Comment: "the deploy roles JWT mount: read what it trusts - no binding mount may trust the same"})
+	r = append(r, e.deployDenyRules(jwt, mounts)...)
+	r = append(r, e.protectedCASyncRules(protected)...)
+	if o.ReadOnly {
+		r = readOnlyRules(r)
+	}
+	return r, nil
+}
+
+// loginClaims are the user_claim and groups_claim values login roles may
+// set.
+type loginClaims struct{ user, groups []string }
+
+func loginRoleClaims(o ProviderPolicyOptions) (loginClaims, error) {
+	c := loginClaims{user: sortedSet(o.LoginRoleUserClaims), groups: sortedSet(o.LoginRoleGroupsClaims)}
+	if len(c.user) == 0 {
+		c.user = []string{DefaultLoginRoleUserClaim}
+	}
+	if len(c.groups) == 0 {
+		c.groups = []string{DefaultLoginRoleGroupsClaim}
+	}
+	for _, x := range append(slices.Clone(c.user), c.groups...) {
+		if err := ValidateClaim(x); err != nil {
+			return c, err
+		}
+		// allowed_parameters would read a '*' at either end as a glob.
+		if strings.Contains(x, "*") {
+			return c, fmt.Errorf("the login role claim %s contains '*', which the policy would read as a pattern: name the claim exactly", Describe(x))
+		}
+	}
+	if overlap := slices.DeleteFunc(slices.Clone(c.user), func(u string) bool { return !slices.Contains(c.groups, u) }); len(overlap) > 0 {
+		return c, fmt.Errorf("the claim %s cannot be both a user claim and a groups claim: every account would become a group of its own", Describe(overlap[0]))
+	}
+	if slices.Contains(c.groups, "sub") {
+		return c, fmt.Errorf("the groups claim \"sub\" makes every account a group of its own, so a binding would grant its policies to whoever holds one account id: name the claim the IdP puts group ids in")
+	}
+	return c, nil
+}
+
+func checkTrust(mounts []string, jwt string, trust map[string]AuthTrust) error {
+	for _, m := range mounts {
+		if t, ok := trust[m]; ok {
+			if err := CheckBindingTrust(m, t, jwt, trust[jwt]); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func validNames(names []string) ([]string, error) {
+	for _, n := range names {
+		if err := ValidateName(n); err != nil {
+			return nil, err
+		}
+	}
+	return sortedSet(names), nil
 }
 
 var accessorRE = regexp.MustCompile(`^auth_[A-Za-z0-9_-]{1,100}$`)
@@ -132,7 +243,7 @@ func (e Env) providerPolicyInputs(o ProviderPolicyOptions) (jwt string, pkis, kv
 	}
 	mounts = append([]string{e.conv.OIDCAuthMount}, o.BindingAuthMounts...)
 	if slices.Contains(mounts, jwt) {
-		return "", nil, nil, nil, fmt.Errorf("the deploy roles' JWT mount %q cannot also be a group binding mount: a token that may write login roles and group aliases on the mount it logs in through could give its own logins more policies; bind CI groups through another JWT mount", jwt)
+		return "", nil, nil, nil, fmt.Errorf("the deploy roles' JWT mount %q cannot also be a group binding mount: a token that may write login roles and group aliases on the mount it logs in through could give its own logins more policies; bind only the humans' IdP groups, on a mount that trusts the IdP and not the CI", jwt)
 	}
 	return jwt, sortedSet(o.PKIMounts), sortedSet(o.KVCAPaths), sortedSet(mounts), nil
 }
@@ -159,11 +270,22 @@ func rolePaths(mount string) func(string) string {
 	return func(role string) string { return AuthRolePath(mount, role) }
 }
 
-// stampRules: every resource and data source reads the stamp (the guard); vaultboot_environment writes and deletes the
-// stamp, and creates the stamp mount and the conventions' KV mount when
-// they are absent (POST sys/mounts/<path>; tuning is sys/mounts/<path>/tune,
-// not granted, and there is no delete).
-func (e Env) stampRules() []Rule {
+// stampRules: every resource and data source reads the stamp (the
+// guard), and the resources writing KV check the conventions' KV mount.
+// With manage, vaultboot_environment writes and deletes the stamp, and
+// creates the stamp mount and the conventions' KV mount when they are
+// absent (POST sys/mounts/<path>; tuning is sys/mounts/<path>/tune, not
+// granted, and there is no delete). Without it the environment projects
+// cannot touch the stamp the administrator's bootstrap wrote.
+func (e Env) stampRules(manage bool) []Rule {
+	if !manage {
+		return []Rule{
+			{Path: e.StampDataPath(), Capabilities: []string{"read"},
+				Comment: "environment stamp: every resource reads it - written by the administrator alone"},
+			{Path: SecretsMountPath(e.conv.KVMount), Capabilities: []string{"read"},
+				Comment: "the conventions KV mount: checked to be KV v2 before a write"},
+		}
+	}
 	r := []Rule{
 		{Path: e.StampDataPath(), Capabilities: []string{"read", "update"},
 			Comment: "environment stamp: every resource reads it - vaultboot_environment writes it after its markers"},
@@ -239,11 +361,15 @@ func (e Env) caSyncRules(pkis, kvPaths []string) []Rule {
 //     match a login on the deploy roles' JWT mount. Aliases are addressed
 //     by Vault-generated ids and the alias lookup by IdP group id, so those
 //     paths cannot be scoped to E;
-//   - login roles: no token_policies of their own (only the empty list),
-//     so a role the token writes grants nothing a binding does not.
+//   - login roles: the fields a binding sends and no other (no leeways,
+//     token_period, token_type, claim mappings ...), role_type pinned to
+//     the mount's type, the user and groups claims to the declared ones,
+//     exact bound claims, and no token_policies of their own (only the
+//     empty list), so a role the token writes grants nothing a binding
+//     does not and maps no one onto another user's entity.
 //
 // Reading sys/auth/<mount> (type and accessor) is a sudo path in Vault.
-func (e Env) bindingRules(mounts, accessors []string) []Rule {
+func (e Env) bindingRules(mounts, accessors []string, types map[string]string, claims loginClaims) []Rule {
 	r := []Rule{{
 		Path: e.envGlob(IdentityGroupByNamePath), Capabilities: []string{"read", "update", "delete"},
 		Comment:  "binding identity groups: external only - members come from the IdP alone",
@@ -262,57 +388,115 @@ func (e Env) bindingRules(mounts, accessors []string) []Rule {
 				Comment: "binding group aliases: find the group holding an IdP group id - by alias on the binding mounts only"})
 	}
 	for _, m := range mounts {
-		r = append(r,
-			Rule{Path: AuthMountPath(m), Capabilities: []string{"read", "sudo"},
-				Comment: "binding auth mount: read its type and accessor - sys/auth is a sudo path"},
-			Rule{Path: e.envGlob(rolePaths(m)), Capabilities: []string{"create", "read", "update", "delete"},
-				Comment: "binding login roles: never with token policies of their own",
-				Allowed: []Param{{Name: "*"}, {Name: "token_policies", EmptyList: true}},
-				Denied:  []Param{{Name: "policies"}}})
+		r = append(r, Rule{Path: AuthMountPath(m), Capabilities: []string{"read", "sudo"},
+			Comment: "binding auth mount: read its type and accessor - sys/auth is a sudo path"},
+			Rule{Path: AuthConfigPath(m), Capabilities: []string{"read"},
+				Comment: "binding auth mount: read what it trusts - a mount trusting the CI is refused"})
+		if t := types[m]; t == "jwt" || t == "oidc" {
+			r = append(r, Rule{Path: e.envGlob(rolePaths(m)), Capabilities: []string{"create", "read", "update", "delete"},
+				Comment: "binding login roles: the fields a binding sends - pinned role type and claims - never token policies of their own",
+				Allowed: loginRoleParams(t, claims)})
+		}
 	}
 	return r
+}
+
+// loginRoleParams are the fields a group binding's login role write sends,
+// and no other.
+func loginRoleParams(mountType string, c loginClaims) []Param {
+	return []Param{
+		{Name: "role_type", Values: []string{mountType}},
+		{Name: "user_claim", Values: c.user},
+		{Name: "groups_claim", Values: c.groups},
+		{Name: "bound_audiences"},
+		{Name: "bound_claims_type", Values: []string{"string"}},
+		{Name: "bound_claims"},
+		{Name: "allowed_redirect_uris"},
+		{Name: "oidc_scopes"},
+		{Name: "token_ttl"},
+		{Name: "token_max_ttl"},
+		{Name: "token_policies", EmptyList: true},
+	}
 }
 
 // deployDenyRules deny the deploy roles' role and policy, and the same
 // names wherever the policy grants "E-*", so the token (and a pipeline
 // holding this policy) can never widen its own login. vaultboot never names
 // an app, binding or CA sync object "E-deploy-*" (a reserved prefix).
+// Vault lowercases policy, JWT and Kubernetes role and identity group
+// names, but matches ACL paths case-sensitively, so every path also gets
+// the denies of the case variants of "deploy".
 func (e Env) deployDenyRules(jwt string, mounts []string) []Rule {
-	deny := []string{"deny"}
-	r := []Rule{
-		{Path: e.deployGlob(PolicyPath), Capabilities: deny, Comment: "never the deploy roles policies"},
-	}
-	for i, p := range e.deployCaseVariants() {
-		r = append(r, Rule{Path: PolicyPath(p) + "*", Capabilities: deny})
-		if i == 0 {
-			r[len(r)-1].Comment = "Vault lowercases policy names: E-DEPLOY-N would write E-deploy-N"
-		}
-	}
-	r = append(r, []Rule{
-		{Path: e.deployGlob(rolePaths(jwt)), Capabilities: deny, Comment: "never the deploy roles"},
-		{Path: e.deployGlob(IdentityGroupByNamePath), Capabilities: deny},
-		{Path: e.deployGlob(rolePaths(e.conv.KubernetesAuthMount)), Capabilities: deny},
-	}...)
+	paths := []func(string) string{PolicyPath, rolePaths(jwt), IdentityGroupByNamePath, rolePaths(e.conv.KubernetesAuthMount)}
 	for _, m := range mounts {
 		if m != jwt && m != e.conv.KubernetesAuthMount {
-			r = append(r, Rule{Path: e.deployGlob(rolePaths(m)), Capabilities: deny})
+			paths = append(paths, rolePaths(m))
+		}
+	}
+	comments := []string{"never the deploy roles policies", "never the deploy roles", "", ""}
+	var r []Rule
+	for i, pathOf := range paths {
+		r = append(r, Rule{Path: e.deployGlob(pathOf), Capabilities: []string{"deny"}})
+		if i < len(comments) {
+			r[len(r)-1].Comment = comments[i]
+		}
+		for j, p := range caseVariants(e.name+"-", "deploy") {
+			r = append(r, Rule{Path: pathOf(p) + "*", Capabilities: []string{"deny"}})
+			if j == 0 {
+				r[len(r)-1].Comment = "Vault lowercases the name: " + e.name + "-DEPLOY-N would write " + e.name + "-deploy-N"
+			}
 		}
 	}
 	return r
 }
 
-// deployCaseVariants are the prefixes "E-D", "E-dE", ... "E-deploY": Vault
-// lowercases a policy name before storing it, but matches ACL paths case
-// sensitively, so "sys/policies/acl/E-DePloy-N" passes the "E-*" grant,
-// misses the "E-deploy-*" deny and overwrites the deploy policy. Every case
-// variant of "deploy" starts with one of these prefixes at its first
-// upper-case letter. vaultboot's own names are lowercase, so the denies
-// never refuse one of them.
-func (e Env) deployCaseVariants() []string {
-	const word = "deploy"
-	out := make([]string, len(word))
+// protectedCASyncRules deny the documents and markers of the CA sync
+// policies an administrator owns. KV paths are case-sensitive in Vault, so
+// the exact paths suffice.
+func (e Env) protectedCASyncRules(names []string) []Rule {
+	var r []Rule
+	for _, n := range names {
+		cs, _ := e.CASync(n) // validated by validNames
+		r = append(r,
+			Rule{Path: cs.DocumentDataPath(), Capabilities: []string{"deny"},
+				Comment: "CA sync document " + n + ": owned by the administrator - a pipeline cannot point the syncer at another CA"},
+			Rule{Path: cs.DocumentMetadataPath(), Capabilities: []string{"deny"}})
+	}
+	return r
+}
+
+// caseVariants are the prefixes fixed+"D", fixed+"dE", ... fixed+"deploY"
+// for word "deploy": every spelling of word with an upper-case letter
+// starts with one of them at its first upper-case letter, so a deny on
+// each prefix followed by "*" catches them all. vaultboot's own names are
+// lowercase, so the denies never refuse one of them.
+func caseVariants(fixed, word string) []string {
+	var out []string
 	for i := range word {
-		out[i] = e.name + "-" + word[:i] + strings.ToUpper(word[i:i+1])
+		if up := strings.ToUpper(word[i : i+1]); up != word[i:i+1] {
+			out = append(out, fixed+word[:i]+up)
+		}
+	}
+	return out
+}
+
+// readOnlyRules keep the reads of rules and no write: what a refreshing
+// plan needs. The group alias lookup is a read Vault serves on update.
+func readOnlyRules(rules []Rule) []Rule {
+	var out []Rule
+	for _, r := range rules {
+		switch {
+		case slices.Equal(r.Capabilities, []string{"deny"}):
+			out = append(out, r)
+		case r.Path == IdentityLookupGroupPath():
+			out = append(out, r)
+		case slices.Contains(r.Capabilities, "read"):
+			r.Capabilities = slices.DeleteFunc(slices.Clone(r.Capabilities), func(c string) bool {
+				return c != "read" && c != "list" && c != "sudo"
+			})
+			r.Allowed, r.Denied, r.Required = nil, nil, nil
+			out = append(out, r)
+		}
 	}
 	return out
 }

@@ -11,12 +11,16 @@ import (
 func TestProviderPolicyGolden(t *testing.T) {
 	e := testEnv(t)
 	withSources, err := e.ProviderPolicy(ProviderPolicyOptions{
-		JWTMount:          "ci-jwt",
-		PKIMounts:         []string{"pki_int", "pki"},
-		KVCAPaths:         []string{"platform/vault-ca"},
-		BindingAuthMounts: []string{"jwt-github", "oidc"},
-		Accessors:         map[string]string{"oidc": "auth_oidc_1a2b3c4d", "jwt-github": "auth_jwt_5e6f7a8b", "unused": "auth_jwt_00000000"},
-		AllowPurge:        true,
+		JWTMount:                "ci-jwt",
+		PKIMounts:               []string{"pki_int", "pki"},
+		KVCAPaths:               []string{"platform/vault-ca"},
+		BindingAuthMounts:       []string{"jwt-github", "oidc"},
+		Accessors:               map[string]string{"oidc": "auth_oidc_1a2b3c4d", "jwt-github": "auth_jwt_5e6f7a8b", "unused": "auth_jwt_00000000"},
+		MountTypes:              map[string]string{"oidc": "oidc", "jwt-github": "jwt"},
+		AllowPurge:              true,
+		ManageEnvironment:       true,
+		LoginRoleUserClaims:     []string{"sub", "oid"},
+		ProtectedCASyncPolicies: []string{"internal"},
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -25,9 +29,14 @@ func TestProviderPolicyGolden(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	readOnly, err := e.ProviderPolicy(ProviderPolicyOptions{ReadOnly: true, MountTypes: map[string]string{"oidc": "oidc"}, Accessors: map[string]string{"oidc": "auth_oidc_1a2b3c4d"}})
+	if err != nil {
+		t.Fatal(err)
+	}
 	for file, got := range map[string]string{
-		"production-provider.hcl":         defaults,
-		"production-provider-sources.hcl": withSources,
+		"production-provider.hcl":           defaults,
+		"production-provider-sources.hcl":   withSources,
+		"production-provider-read-only.hcl": readOnly,
 	} {
 		path := filepath.Join("testdata", file)
 		if *update {
@@ -105,7 +114,8 @@ func firstWildcard(p string) int {
 
 func TestProviderPolicyAccess(t *testing.T) {
 	e := testEnv(t)
-	rules, err := e.providerPolicyRules(ProviderPolicyOptions{JWTMount: "ci", PKIMounts: []string{"pki"}, KVCAPaths: []string{"platform/ca"}, BindingAuthMounts: []string{"jwt"}})
+	rules, err := e.providerPolicyRules(ProviderPolicyOptions{JWTMount: "ci", PKIMounts: []string{"pki"}, KVCAPaths: []string{"platform/ca"}, BindingAuthMounts: []string{"jwt"},
+		MountTypes: map[string]string{"oidc": "oidc", "jwt": "jwt"}, ManageEnvironment: true, ProtectedCASyncPolicies: []string{"admin-ca"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -162,6 +172,16 @@ func TestProviderPolicyAccess(t *testing.T) {
 		AuthRolePath("oidc", d.RoleName()):       {"deny"},
 		AuthRolePath("kubernetes", d.RoleName()): {"deny"},
 		IdentityGroupByNamePath(d.RoleName()):    {"deny"},
+		// Vault lowercases role and group names too
+		AuthRolePath("jwt", "production-DEPLOY-main"):        {"deny"},
+		AuthRolePath("oidc", "production-dEploy-main"):       {"deny"},
+		AuthRolePath("ci", "production-Deploy-main"):         {"deny"},
+		AuthRolePath("kubernetes", "production-deploY-main"): {"deny"},
+		IdentityGroupByNamePath("production-DePloy-x"):       {"deny"},
+		// an administrator's CA sync document
+		"secret/data/_vaultboot/production/ca-sync/admin-ca":     {"deny"},
+		"secret/metadata/_vaultboot/production/ca-sync/admin-ca": {"deny"},
+		"secret/data/_vaultboot/production/ca-sync/admin-cab":    {"read", "update"},
 	}
 	for path, caps := range want {
 		if got := effective(rules, path); !slices.Equal(got, caps) {
@@ -325,5 +345,113 @@ func TestProviderPolicyOwnerMarks(t *testing.T) {
 	}
 	if v := a.JudgePolicy(d.PolicyOwner(), plain); v.Claim != Foreign {
 		t.Errorf("a policy without an owner line is not ours: %+v", v)
+	}
+}
+
+// Without ManageEnvironment the stamp is read-only and no mount can be
+// enabled; the KV mount can still be checked.
+func TestProviderPolicyStampOptIn(t *testing.T) {
+	e := testEnv(t)
+	rules, err := e.providerPolicyRules(ProviderPolicyOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for path, want := range map[string][]string{
+		e.StampDataPath():            {"read"},
+		e.StampMetadataPath():        nil,
+		SecretsMountPath(StampMount): nil,
+		SecretsMountPath("secret"):   {"read"},
+	} {
+		if got := effective(rules, path); !slices.Equal(got, want) {
+			t.Errorf("%s: %q, want %q", path, got, want)
+		}
+	}
+}
+
+// Login roles may send the fields a binding sends and no other, with
+// role_type, user_claim, groups_claim and bound_claims_type pinned; a
+// mount whose type is unknown gets no role grant.
+func TestProviderPolicyLoginRoleFields(t *testing.T) {
+	e := testEnv(t)
+	rules, err := e.providerPolicyRules(ProviderPolicyOptions{BindingAuthMounts: []string{"jwt-idp", "later"},
+		MountTypes: map[string]string{"oidc": "oidc", "jwt-idp": "jwt"}, LoginRoleGroupsClaims: []string{"roles"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	byPath := map[string]Rule{}
+	for _, r := range rules {
+		byPath[r.Path] = r
+	}
+	for mount, roleType := range map[string]string{"oidc": "oidc", "jwt-idp": "jwt"} {
+		r, ok := byPath[AuthRolePath(mount, "production-")+"*"]
+		if !ok {
+			t.Fatalf("no login role grant on %s", mount)
+		}
+		var names []string
+		for _, p := range r.Allowed {
+			names = append(names, p.Name)
+			pinned := map[string][]string{"role_type": {roleType}, "user_claim": {"sub"}, "groups_claim": {"roles"}, "bound_claims_type": {"string"}}
+			if want, ok := pinned[p.Name]; ok && !slices.Equal(p.Values, want) {
+				t.Errorf("%s: %s allows %q, want %q", mount, p.Name, p.Values, want)
+			}
+			if p.Name == "token_policies" && (!p.EmptyList || len(p.Values) > 0) {
+				t.Errorf("%s: token_policies allows %+v", mount, p)
+			}
+		}
+		slices.Sort(names)
+		want := []string{"allowed_redirect_uris", "bound_audiences", "bound_claims", "bound_claims_type", "groups_claim", "oidc_scopes", "role_type", "token_max_ttl", "token_policies", "token_ttl", "user_claim"}
+		if !slices.Equal(names, want) {
+			t.Errorf("%s: allowed fields %q, want %q", mount, names, want)
+		}
+		if len(r.Denied) > 0 {
+			t.Errorf("%s: denied parameters %+v: the allowed list already refuses every other field", mount, r.Denied)
+		}
+	}
+	if got := effective(rules, AuthRolePath("later", "production-x")); got != nil {
+		t.Errorf("a mount of unknown type gets %q on its roles", got)
+	}
+	for _, bad := range []ProviderPolicyOptions{
+		{LoginRoleGroupsClaims: []string{"sub"}},
+		{LoginRoleUserClaims: []string{"groups"}},
+		{LoginRoleUserClaims: []string{"*"}},
+		{LoginRoleGroupsClaims: []string{"group*"}},
+		{ProtectedCASyncPolicies: []string{"Internal"}},
+	} {
+		if _, err := e.ProviderPolicy(bad); err == nil {
+			t.Errorf("%+v: accepted", bad)
+		}
+	}
+}
+
+// The read-only variant keeps every read and no write.
+func TestProviderPolicyReadOnly(t *testing.T) {
+	e := testEnv(t)
+	o := ProviderPolicyOptions{PKIMounts: []string{"pki"}, BindingAuthMounts: []string{"jwt-idp"}, ManageEnvironment: true, AllowPurge: true,
+		MountTypes: map[string]string{"oidc": "oidc", "jwt-idp": "jwt"}, Accessors: map[string]string{"oidc": "auth_oidc_1", "jwt-idp": "auth_jwt_2"}}
+	full, err := e.providerPolicyRules(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.ReadOnly = true
+	ro, err := e.providerPolicyRules(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range full {
+		got := effective(ro, strings.TrimSuffix(strings.ReplaceAll(r.Path, "+", "x"), "*")+"x")
+		if !strings.HasSuffix(r.Path, "*") {
+			got = effective(ro, strings.ReplaceAll(r.Path, "+", "x"))
+		}
+		for _, c := range got {
+			switch {
+			case c == "deny" || c == "read" || c == "list" || c == "sudo":
+			case c == "update" && r.Path == IdentityLookupGroupPath():
+			default:
+				t.Errorf("%s: the read-only policy grants %q", r.Path, c)
+			}
+		}
+		if slices.Contains(r.Capabilities, "read") && !slices.Contains(got, "read") {
+			t.Errorf("%s: the read-only policy lost read", r.Path)
+		}
 	}
 }

@@ -85,6 +85,47 @@ func atkJWTRole(policies any, key string) map[string]any {
 	return map[string]any{"role_type": "jwt", "user_claim": "sub", "bound_audiences": []string{"x"}, "bound_claims": map[string]any{"sub": "x"}, key: policies}
 }
 
+// atkLoginRole is what a binding's login role write sends on the OIDC
+// mount (allowed), with fields changed by set.
+func atkLoginRole(set map[string]any) map[string]any {
+	role := map[string]any{
+		"role_type": "oidc", "user_claim": "sub", "groups_claim": "groups", "bound_audiences": []string{},
+		"bound_claims_type": "string", "bound_claims": map[string]any{"groups": []string{"idp-devs"}},
+		"allowed_redirect_uris": []string{"https://vault.example:8200/ui/vault/auth/oidc/oidc/callback"},
+		"oidc_scopes":           []string{}, "token_ttl": 3600, "token_max_ttl": 7200, "token_policies": []string{},
+	}
+	for k, v := range set {
+		role[k] = v
+	}
+	return role
+}
+
+// atkEachForbidden makes the writes in turn and wants 403 from each: any
+// other answer (a 400 is not a permission refusal) ends the route.
+func atkEachForbidden(c *api.Client, path string, variants ...map[string]any) error {
+	// The control: what a binding sends is allowed, so each refusal is the
+	// variant's.
+	if err := atkWrite(c, path, atkLoginRole(nil)); err != nil {
+		return fmt.Errorf("the login role a binding writes was refused: %v", err)
+	}
+	var err error
+	for _, v := range variants {
+		if err = atkForbidden(atkWrite(c, path, v)); !isForbidden(err) {
+			return err
+		}
+	}
+	return err
+}
+
+// atkForbidden passes a 403 (or success) through and turns any other
+// refusal into a failure: the route is closed only if the policy refuses.
+func atkForbidden(err error) error {
+	if err == nil || isForbidden(err) {
+		return err
+	}
+	return fmt.Errorf("not a permission refusal: %v", err)
+}
+
 var attacks = []attack{
 	{"A01", "rewrite its own policy E-deploy-N", false, func(w *atkWorld, c *api.Client) error {
 		return atkWrite(c, naming.PolicyPath(w.deploy.PolicyName()), map[string]any{"policy": w.evilPolicyHCL})
@@ -202,7 +243,7 @@ var attacks = []attack{
 	{"A31", "attach an OIDC alias to an internal group (break-glass)", false, func(w *atkWorld, c *api.Client) error {
 		return atkWrite(c, naming.IdentityGroupAliasPath(), map[string]any{"name": "idp-attackers", "mount_accessor": w.oidcAcc, "canonical_id": w.breakGlassID})
 	}},
-	{"A32", "enable another engine, or a KV mount with config, where the stamp mount belongs (absent yet)", false, func(w *atkWorld, c *api.Client) error {
+	{"A32", "enable another engine, or a KV mount with config, where the stamp mount belongs", false, func(w *atkWorld, c *api.Client) error {
 		if err := atkWrite(c, naming.SecretsMountPath(naming.StampMount), map[string]any{"type": "pki"}); !isForbidden(err) {
 			return err
 		}
@@ -213,6 +254,62 @@ var attacks = []attack{
 			return err
 		}
 		return atkWrite(c, "sys/policies/acl/ "+w.deploy.PolicyName(), map[string]any{"policy": w.evilPolicyHCL})
+	}},
+	{"A34", "rewrite a sibling deploy role on a binding mount through a case variant (Vault lowercases JWT role names)", false, func(w *atkWorld, c *api.Client) error {
+		return atkForbidden(atkWrite(c, naming.AuthRolePath(atkIdPJWTMount, "production-DEPLOY-sibling"), map[string]any{"role_type": "jwt", "bound_claims": map[string]any{"project_path": "attacker/repo"}}))
+	}},
+	{"A35", "delete an administrator's group production-deploy-* through a case variant (Vault matches group names case-insensitively)", false, func(w *atkWorld, c *api.Client) error {
+		_, err := c.Logical().Delete(naming.IdentityGroupByNamePath("production-DePloy-approvers"))
+		return atkForbidden(err)
+	}},
+	{"A36", "a Kubernetes role production-deploy-* through a case variant", false, func(w *atkWorld, c *api.Client) error {
+		return atkForbidden(atkWrite(c, naming.AuthRolePath("kubernetes", "production-dEPLOY-x"), map[string]any{
+			"bound_service_account_names": []string{"evil"}, "bound_service_account_namespaces": []string{"evil"}}))
+	}},
+	{"A37", "entity takeover: a login role on the OIDC mount whose user_claim users can edit (name, email)", false, func(w *atkWorld, c *api.Client) error {
+		return atkEachForbidden(c, naming.AuthRolePath("oidc", "production-evil-login"), atkLoginRole(map[string]any{"user_claim": "name"}), atkLoginRole(map[string]any{"user_claim": "email"}))
+	}},
+	{"A38", "ID token replay: role_type jwt on the OIDC mount with another relying party's audience", false, func(w *atkWorld, c *api.Client) error {
+		return atkEachForbidden(c, naming.AuthRolePath("oidc", "production-evil-login"), atkLoginRole(map[string]any{"role_type": "jwt", "bound_audiences": []string{"another-app"}}))
+	}},
+	{"A39", "accept long-expired ID tokens: leeways of years", false, func(w *atkWorld, c *api.Client) error {
+		years := 10 * 365 * 24 * 3600
+		return atkEachForbidden(c, naming.AuthRolePath("oidc", "production-evil-login"),
+			atkLoginRole(map[string]any{"expiration_leeway": years}), atkLoginRole(map[string]any{"not_before_leeway": years}), atkLoginRole(map[string]any{"clock_skew_leeway": years}))
+	}},
+	{"A40", "every account a group of one: groups_claim = sub", false, func(w *atkWorld, c *api.Client) error {
+		return atkEachForbidden(c, naming.AuthRolePath("oidc", "production-evil-login"), atkLoginRole(map[string]any{"groups_claim": "sub"}))
+	}},
+	{"A41", "login role token settings the provider never sends: token_period, token_no_default_policy, token_type, token_num_uses, claim mappings, glob bound claims", false, func(w *atkWorld, c *api.Client) error {
+		return atkEachForbidden(c, naming.AuthRolePath("oidc", "production-evil-login"),
+			atkLoginRole(map[string]any{"token_period": 768 * 3600}), atkLoginRole(map[string]any{"token_no_default_policy": true}),
+			atkLoginRole(map[string]any{"token_type": "batch"}), atkLoginRole(map[string]any{"token_num_uses": 0, "token_explicit_max_ttl": 0}),
+			atkLoginRole(map[string]any{"claim_mappings": map[string]any{"name": "x"}}), atkLoginRole(map[string]any{"bound_claims_type": "glob", "bound_claims": map[string]any{"groups": "*"}}),
+			atkLoginRole(map[string]any{"user_claim_json_pointer": true}))
+	}},
+	{"A42", "re-stamp the Vault as another environment, or erase the stamp", false, func(w *atkWorld, c *api.Client) error {
+		env, _ := naming.NewEnv(atkEnv, naming.DefaultConventions())
+		if err := atkForbidden(atkWrite(c, env.StampDataPath(), map[string]any{"data": map[string]any{"environment": "integration"}})); !isForbidden(err) {
+			return err
+		}
+		if err := atkForbidden(atkWrite(c, env.StampMetadataPath(), map[string]any{"custom_metadata": map[string]any{}})); !isForbidden(err) {
+			return err
+		}
+		_, err := c.Logical().Delete(env.StampMetadataPath())
+		return atkForbidden(err)
+	}},
+	{"A43", "enable a KV mount where vaultboot_environment would (the stamp mount)", false, func(w *atkWorld, c *api.Client) error {
+		return atkForbidden(atkWrite(c, naming.SecretsMountPath(naming.StampMount), map[string]any{"type": "kv"}))
+	}},
+	{"A44", "forge an administrator's CA sync document: an attacker CA for every namespace", false, func(w *atkWorld, c *api.Client) error {
+		env, _ := naming.NewEnv(atkEnv, naming.DefaultConventions())
+		cs, _ := env.CASync("platform")
+		forged := map[string]any{"data": map[string]any{"source": map[string]any{"type": "pem", "pem": w.idp.PublicKeyPEM}, "namespaces": map[string]any{"match_prefixes": []string{""}}}}
+		if err := atkForbidden(atkWrite(c, cs.DocumentDataPath(), forged)); !isForbidden(err) {
+			return err
+		}
+		_, err := c.Logical().Delete(cs.DocumentMetadataPath())
+		return atkForbidden(err)
 	}},
 	{"R1", "write E-x-read with any rules and bind it to a Kubernetes role for a service account the attacker controls", true, func(w *atkWorld, c *api.Client) error {
 		if err := atkWrite(c, naming.PolicyPath("production-evil-read"), map[string]any{"policy": w.evilPolicyHCL}); err != nil {
@@ -266,15 +363,12 @@ func atkHasSudo(w *atkWorld, token string) error {
 	return nil
 }
 
-// atkHumanGets logs in through a login role the pipeline writes on the
-// OIDC mount (allowed: without token policies) as a human whose IdP token
-// carries group, and checks the identity policies include policy.
-func atkHumanGets(w *atkWorld, c *api.Client, group, policy string) error {
-	role := map[string]any{"role_type": "jwt", "user_claim": "sub", "groups_claim": "groups", "bound_audiences": []string{"vault"}, "bound_claims": map[string]any{"groups": []string{group}}, "token_policies": []string{}}
-	if err := atkWrite(c, naming.AuthRolePath("oidc", "production-evil-login"), role); err != nil {
-		return fmt.Errorf("login role without token policies (allowed): %w", err)
-	}
-	s, err := w.v.LoginJWT("oidc", "production-evil-login", w.idp.Sign(w.t, map[string]any{"sub": "mallory", "aud": "vault", "groups": []string{group}}))
+// atkHumanGets logs in on the OIDC mount as a human whose IdP token
+// carries group, through the administrator's own login role (any login on
+// the mount matches the group aliases), and checks the identity policies
+// include policy.
+func atkHumanGets(w *atkWorld, _ *api.Client, group, policy string) error {
+	s, err := w.v.LoginJWT("oidc", atkHumansRole, w.idp.Sign(w.t, map[string]any{"sub": "mallory", "aud": "vault", "groups": []string{group}}))
 	if err != nil {
 		return err
 	}
@@ -328,11 +422,13 @@ func TestAccCIDeployRole_attacks(t *testing.T) {
 		Steps: []resource.TestStep{{
 			Config: w.v.ProviderBlock(atkEnv) + fmt.Sprintf(`
 resource "vaultboot_ci_deploy_role" "pipeline" {
-  name            = "main"
-  bound_audiences = ["vault"]
-  bound_claims    = { project_path = [%q], ref_protected = ["true"] }
+  name                       = "main"
+  bound_audiences            = ["vault"]
+  bound_claims               = { project_path = [%q], ref_protected = ["true"] }
+  protected_ca_sync_policies = ["platform"]
+  binding_auth_mounts        = [%q]
 }
-`, atkProject),
+`, atkProject, atkIdPJWTMount),
 			Check: func(*terraform.State) error { atkRun(t, w); return nil },
 		}},
 	})
@@ -352,6 +448,9 @@ func atkSetup(t *testing.T) *atkWorld {
 	// get a token the OIDC mount trusts.
 	w.oidcAcc = v.ConfigureJWTAuth(t, "oidc", w.idp)
 	w.jwtAcc = v.ConfigureJWTAuth(t, "jwt", w.ci)
+	// A JWT mount for the humans' IdP too (CLI logins with an ID token): a
+	// binding mount of type jwt.
+	v.ConfigureJWTAuth(t, atkIdPJWTMount, w.idp)
 	v.Write(t, naming.PolicyPath("admin"), map[string]any{"policy": w.evilPolicyHCL})
 	v.Write(t, naming.IdentityGroupByNamePath("platform-admins"), map[string]any{"type": "external", "policies": []string{"admin"}})
 	w.adminsGroupID = vaultclient.AsString(v.Read(t, naming.IdentityGroupByNamePath("platform-admins")).Data["id"])
@@ -361,7 +460,28 @@ func atkSetup(t *testing.T) *atkWorld {
 	for _, pw := range []string{"v1", "v2"} {
 		v.Write(t, app.DataPath(), map[string]any{"data": map[string]any{"DB_PASSWORD": pw}})
 	}
+	atkAdminObjects(t, w, env)
 	return w
+}
+
+// atkIdPJWTMount is a binding mount of type jwt trusting the humans' IdP.
+const atkIdPJWTMount = "idp-jwt"
+
+// atkHumansRole is the administrator's login role for humans on the OIDC
+// mount (a CLI login with the IdP's ID token).
+const atkHumansRole = "humans"
+
+// atkAdminObjects are what the administrator made besides the groups: a
+// login role for humans, an internal group named like a deploy role's,
+// the stamp, and a CA sync document the bootstrap owns.
+func atkAdminObjects(t *testing.T, w *atkWorld, env naming.Env) {
+	v := w.v
+	v.Write(t, naming.AuthRolePath("oidc", atkHumansRole), map[string]any{"role_type": "jwt", "user_claim": "sub", "groups_claim": "groups", "bound_audiences": []string{"vault"}})
+	v.Write(t, naming.IdentityGroupByNamePath("production-deploy-approvers"), map[string]any{"type": "internal", "policies": []string{"admin"}})
+	v.EnableSecrets(t, naming.StampMount, "kv", map[string]string{"version": "2"})
+	v.Write(t, env.StampDataPath(), map[string]any{"data": env.Stamp("")})
+	cs, _ := env.CASync("platform")
+	v.Write(t, cs.DocumentDataPath(), map[string]any{"data": map[string]any{"source": map[string]any{"type": "pki", "pki_mount": "pki"}}})
 }
 
 func (w *atkWorld) login(t *testing.T) *api.Secret {
@@ -376,6 +496,13 @@ func (w *atkWorld) login(t *testing.T) *api.Secret {
 
 func atkRun(t *testing.T, w *atkWorld) {
 	v := w.v
+	// A deploy role of another project that an administrator put on a
+	// binding mount by hand (vaultboot_ci_deploy_role refuses that layout).
+	// Removed after the routes: the bootstrap's next plan would refuse it.
+	sibling := naming.AuthRolePath(atkIdPJWTMount, "production-deploy-sibling")
+	v.Write(t, sibling, map[string]any{"role_type": "jwt", "user_claim": "sub", "bound_audiences": []string{"vault"},
+		"bound_claims": map[string]any{"project_path": "platform/sibling"}, "token_policies": []string{"admin"}})
+	defer v.Delete(t, sibling)
 	login := w.login(t)
 	w.self = login.Auth.EntityID
 	token := login.Auth.ClientToken

@@ -29,6 +29,8 @@ type ciDeployRoleModel struct {
 	KVCAPaths         types.List   `tfsdk:"kv_ca_paths"`
 	BindingAuthMounts types.List   `tfsdk:"binding_auth_mounts"`
 	AdoptExisting     types.Bool   `tfsdk:"adopt_existing"`
+	Mode              types.String `tfsdk:"mode"`
+	policyOptInModel
 
 	RoleName             types.String `tfsdk:"role_name"`
 	RolePath             types.String `tfsdk:"role_path"`
@@ -51,11 +53,17 @@ func lockedSettings(ttl time.Duration) map[string]string {
 	}
 }
 
+// Deploy role modes: "apply" holds the provider policy, "plan" its
+// read-only variant, for merge request pipelines.
+const (
+	deployModeApply = "apply"
+	deployModePlan  = "plan"
+)
+
 func (m *ciDeployRoleModel) policyInputs() policyInputs {
-	return policyInputs{
-		JWTMount: m.JWTMount.ValueString(), PKIMounts: m.PKIMounts, KVCAPaths: m.KVCAPaths,
-		BindingAuthMounts: m.BindingAuthMounts, AllowPurge: m.AllowPurge,
-	}
+	in := m.inputs(m.Mode.ValueString() == deployModePlan)
+	in.JWTMount, in.PKIMounts, in.KVCAPaths, in.BindingAuthMounts, in.AllowPurge = m.JWTMount.ValueString(), m.PKIMounts, m.KVCAPaths, m.BindingAuthMounts, m.AllowPurge
+	return in
 }
 
 // setNames sets the computed names that follow from name and jwt_mount.
@@ -167,10 +175,13 @@ func (m *ciDeployRoleModel) setFromVault(ctx context.Context, d naming.DeployRol
 		"token_no_default_policy": fmt.Sprint(role.NoDefaultPolicy),
 		"token_max_ttl":           shortDuration(time.Duration(role.TokenMaxTTL) * time.Second),
 	})
-	for _, b := range []*types.Bool{&m.AllowPurge, &m.AdoptExisting} {
+	for _, b := range []*types.Bool{&m.AllowPurge, &m.AdoptExisting, &m.ManageEnvironment} {
 		if b.IsNull() || b.IsUnknown() {
 			*b = types.BoolValue(false)
 		}
+	}
+	if m.Mode.IsNull() || m.Mode.IsUnknown() {
+		m.Mode = types.StringValue(deployModeApply)
 	}
 }
 

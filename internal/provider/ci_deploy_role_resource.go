@@ -53,11 +53,12 @@ func (r *ciDeployRoleResource) ModifyPlan(ctx context.Context, req resource.Modi
 	if !ok {
 		return
 	}
-	if plan.AllowBranches.ValueBool() {
+	// A plan-only role is meant for branch (merge request) pipelines.
+	if plan.AllowBranches.ValueBool() && plan.Mode.ValueString() != deployModePlan {
 		resp.Diagnostics.AddAttributeWarning(path.Root("allow_branches"), "Deploy Role Accepts Branch Pipelines",
-			fmt.Sprintf("The role %s does not bind ref_type = \"tag\": a branch pipeline, which anyone who can push a branch may be able to start, can log in and apply the environment. Keep allow_branches = false for production.", d.RoleName()))
+			fmt.Sprintf("The role %s does not bind ref_type = \"tag\": a branch pipeline, which anyone who can push a branch may be able to start, can log in and apply the environment. Keep allow_branches = false for production, or set mode = \"plan\" for a role that can only plan.", d.RoleName()))
 	}
-	if !r.checkJWTMount(ctx, plan.JWTMount.ValueString(), false, &resp.Diagnostics) {
+	if !r.checkJWTMount(ctx, plan.JWTMount.ValueString(), false, &resp.Diagnostics) || !r.checkMountLayout(ctx, d, &plan, &resp.Diagnostics) {
 		return
 	}
 	policy, _ := r.renderPolicy(ctx, d, &plan, &resp.Diagnostics)
@@ -103,6 +104,28 @@ func (r *ciDeployRoleResource) checkJWTMount(ctx context.Context, mountPath stri
 	return true
 }
 
+// checkMountLayout refuses, on the input to fix, a deploy role whose JWT
+// mount is another deploy role's binding mount or whose binding mounts
+// hold another deploy role. It waits while an input is unknown.
+func (r *ciDeployRoleResource) checkMountLayout(ctx context.Context, d naming.DeployRole, m *ciDeployRoleModel, diags *diag.Diagnostics) bool {
+	if m.BindingAuthMounts.IsUnknown() {
+		return true
+	}
+	var mounts []string
+	diags.Append(m.BindingAuthMounts.ElementsAs(ctx, &mounts, false)...)
+	mounts = append([]string{r.client.Env().Conventions().OIDCAuthMount}, mounts...)
+	conflict, err := findMountConflict(ctx, r.client, d, m.JWTMount.ValueString(), mounts)
+	switch {
+	case err != nil:
+		addVaultError(diags, "Unable to Check the Deploy Role's Mounts", err)
+		return false
+	case conflict != nil:
+		diags.AddAttributeError(path.Root(conflict.attr), "Deploy Role Mounts Overlap", conflict.detail)
+		return false
+	}
+	return !diags.HasError()
+}
+
 func (r *ciDeployRoleResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan ciDeployRoleModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
@@ -110,7 +133,7 @@ func (r *ciDeployRoleResource) Create(ctx context.Context, req resource.CreateRe
 		return
 	}
 	d, ok := r.deployRole(plan.Name.ValueString(), &resp.Diagnostics)
-	if !ok || !r.checkJWTMount(ctx, plan.JWTMount.ValueString(), true, &resp.Diagnostics) {
+	if !ok || !r.checkJWTMount(ctx, plan.JWTMount.ValueString(), true, &resp.Diagnostics) || !r.checkMountLayout(ctx, d, &plan, &resp.Diagnostics) {
 		return
 	}
 	if !plan.AdoptExisting.ValueBool() && !r.checkExisting(ctx, d, plan.JWTMount.ValueString(), &resp.Diagnostics) {
@@ -236,7 +259,7 @@ func (r *ciDeployRoleResource) Update(ctx context.Context, req resource.UpdateRe
 		return
 	}
 	d, ok := r.deployRole(plan.Name.ValueString(), &resp.Diagnostics)
-	if !ok || !r.checkJWTMount(ctx, plan.JWTMount.ValueString(), true, &resp.Diagnostics) {
+	if !ok || !r.checkJWTMount(ctx, plan.JWTMount.ValueString(), true, &resp.Diagnostics) || !r.checkMountLayout(ctx, d, &plan, &resp.Diagnostics) {
 		return
 	}
 	role, ok := r.prepareWrite(ctx, d, &plan, &resp.Diagnostics)

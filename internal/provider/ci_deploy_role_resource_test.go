@@ -72,14 +72,14 @@ resource "vaultboot_ci_deploy_role" "test" {
 // with the OIDC mount's accessor as Vault has it now.
 func expectedDeployPolicy(t *testing.T, d naming.DeployRole, mount string, allowPurge bool) string {
 	t.Helper()
-	opts := naming.ProviderPolicyOptions{JWTMount: mount, AllowPurge: allowPurge, Accessors: map[string]string{}}
+	opts := naming.ProviderPolicyOptions{JWTMount: mount, AllowPurge: allowPurge, Accessors: map[string]string{}, MountTypes: map[string]string{}}
 	oidc := naming.DefaultConventions().OIDCAuthMount
 	mounts, err := testharness.Shared(t).Client.Sys().ListAuth()
 	if err != nil {
 		t.Fatal(err)
 	}
 	if m := mounts[oidc+"/"]; m != nil {
-		opts.Accessors[oidc] = m.Accessor
+		opts.Accessors[oidc], opts.MountTypes[oidc] = m.Accessor, m.Type
 	}
 	p, err := d.Policy(opts)
 	if err != nil {
@@ -392,7 +392,7 @@ func TestAccCIDeployRole_loginRolePoliciesRefused(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	policy, err := env.ProviderPolicy(naming.ProviderPolicyOptions{JWTMount: "deploytp-ci", BindingAuthMounts: []string{mount}, Accessors: map[string]string{mount: accessor}})
+	policy, err := env.ProviderPolicy(naming.ProviderPolicyOptions{JWTMount: "deploytp-ci", BindingAuthMounts: []string{mount}, Accessors: map[string]string{mount: accessor}, MountTypes: map[string]string{mount: "jwt"}})
 	if err != nil {
 		t.Fatal(err)
 	}

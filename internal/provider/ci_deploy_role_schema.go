@@ -6,6 +6,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
@@ -36,14 +37,21 @@ func (r *ciDeployRoleResource) Schema(_ context.Context, _ resource.SchemaReques
 			Validators:          []validator.List{listvalidator.ValueStringsAre(validMount())},
 		}
 	}
+	claims := func(field, def string) schema.ListAttribute {
+		return schema.ListAttribute{
+			MarkdownDescription: loginRoleClaimsDesc(field, def), ElementType: types.StringType, Optional: true,
+			Validators: []validator.List{listvalidator.SizeAtLeast(1), listvalidator.ValueStringsAre(validClaim())},
+		}
+	}
 	computed := func(desc string) schema.StringAttribute {
 		return schema.StringAttribute{MarkdownDescription: desc, Computed: true}
 	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "The JWT auth role a tagged-commit CI pipeline logs in with to apply an environment project: " +
 			"role `auth/<jwt_mount>/role/E-deploy-N` (`role_type = \"jwt\"`, no `groups_claim`) and its only token policy `E-deploy-N`, " +
-			"which holds exactly the provider policy (the rules of `data.vaultboot_provider_policy` with the same inputs) and is " +
-			"rewritten on every apply when it drifts. The token gets no `default` policy, so it holds that policy alone and cannot renew itself. " +
+			"which holds exactly the provider policy (the rules of `data.vaultboot_provider_policy` with the same inputs; with `mode = \"plan\"` its read-only variant) and is " +
+			"rewritten on every apply when it drifts. " +
+			"It refuses a `jwt_mount` that is another deploy role's binding mount, and binding mounts that hold a deploy role. The token gets no `default` policy, so it holds that policy alone and cannot renew itself. " +
 			"`bound_claims` always include `ref_type = \"tag\"` unless `allow_branches = true`. " +
 			"Apply it with an administrator's token in a small bootstrap project: the provider policy denies every `E-deploy-*` role and policy, so a pipeline can never change its own login.",
 		Attributes: map[string]schema.Attribute{
@@ -100,14 +108,30 @@ func (r *ciDeployRoleResource) Schema(_ context.Context, _ resource.SchemaReques
 				Computed:            true,
 				Default:             booldefault.StaticBool(false),
 			},
-			"pki_mounts":          mounts("As in `data.vaultboot_provider_policy`: PKI mounts the environment project's CA sync policies read."),
-			"kv_ca_paths":         schema.ListAttribute{MarkdownDescription: "As in `data.vaultboot_provider_policy`: KV paths the environment project's CA sync policies read.", ElementType: types.StringType, Optional: true, Validators: []validator.List{listvalidator.ValueStringsAre(validKVPath())}},
-			"binding_auth_mounts": mounts("As in `data.vaultboot_provider_policy`: auth mounts the environment project's group bindings use besides the conventions' OIDC mount. Never `jwt_mount`."),
-			"adopt_existing":      adoptExistingAttribute("the role or the policy `E-deploy-N`"),
-			"role_name":           computed("The role and policy name `E-deploy-N`."),
-			"role_path":           computed("The role's API path, `auth/<jwt_mount>/role/E-deploy-N`."),
-			"policy_name":         computed("The role's only token policy, `E-deploy-N`."),
-			"policy":              computed("The policy document: the provider policy for these inputs. A change made in Vault shows here and is put back on apply."),
+			"mode": schema.StringAttribute{
+				MarkdownDescription: "`apply` (default): the policy is the provider policy, for the tag pipelines that apply the environment project. " +
+					"`plan`: the policy is its read-only variant (`data.vaultboot_provider_policy` with `read_only = true`): a pipeline can run a refreshing `terraform plan` and write nothing. " +
+					"Use `plan` for merge request pipelines (with `allow_branches = true`), against every environment, so reviewers see the real plan while only protected tags apply. Changing it rewrites the policy in place.",
+				Optional:   true,
+				Computed:   true,
+				Default:    stringdefault.StaticString(deployModeApply),
+				Validators: []validator.String{stringvalidator.OneOf(deployModeApply, deployModePlan)},
+			},
+			"manage_environment": schema.BoolAttribute{MarkdownDescription: manageEnvironmentDesc, Optional: true, Computed: true, Default: booldefault.StaticBool(false)},
+			"protected_ca_sync_policies": schema.ListAttribute{
+				MarkdownDescription: protectedCASyncDesc, ElementType: types.StringType, Optional: true,
+				Validators: []validator.List{listvalidator.ValueStringsAre(validName())},
+			},
+			"login_role_user_claims":   claims("user_claim", naming.DefaultLoginRoleUserClaim),
+			"login_role_groups_claims": claims("groups_claim", naming.DefaultLoginRoleGroupsClaim),
+			"pki_mounts":               mounts("As in `data.vaultboot_provider_policy`: PKI mounts the environment project's CA sync policies read."),
+			"kv_ca_paths":              schema.ListAttribute{MarkdownDescription: "As in `data.vaultboot_provider_policy`: KV paths the environment project's CA sync policies read.", ElementType: types.StringType, Optional: true, Validators: []validator.List{listvalidator.ValueStringsAre(validKVPath())}},
+			"binding_auth_mounts":      mounts("As in `data.vaultboot_provider_policy`: auth mounts the environment project's group bindings use besides the conventions' OIDC mount. Never `jwt_mount`."),
+			"adopt_existing":           adoptExistingAttribute("the role or the policy `E-deploy-N`"),
+			"role_name":                computed("The role and policy name `E-deploy-N`."),
+			"role_path":                computed("The role's API path, `auth/<jwt_mount>/role/E-deploy-N`."),
+			"policy_name":              computed("The role's only token policy, `E-deploy-N`."),
+			"policy":                   computed("The policy document: the provider policy for these inputs. A change made in Vault shows here and is put back on apply."),
 			"effective_bound_claims": schema.MapAttribute{
 				MarkdownDescription: "The bound claims the role enforces: `bound_claims` plus `ref_type = [\"tag\"]` unless `allow_branches`.",
 				ElementType:         types.ListType{ElemType: types.StringType},

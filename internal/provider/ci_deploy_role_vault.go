@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"fmt"
 
 	"golang.org/x/sync/errgroup"
 
@@ -68,4 +69,45 @@ func deleteDeployRole(ctx context.Context, c *vaultclient.Client, d naming.Deplo
 		return "Unable to Delete the Deploy Policy", err
 	}
 	return "", nil
+}
+
+// mountConflict is a deploy role layout the provider refuses: attr names
+// the input to fix.
+type mountConflict struct {
+	attr, detail string
+}
+
+// findMountConflict reads what decides whether deploy role d may log in
+// through jwtMount and bind groups on bindingMounts: no other deploy role
+// of E may live on one of d's binding mounts (d's token could rewrite it
+// through a case variant of its name, or write login roles beside it), and
+// no other deploy role's policy may bind groups on d's JWT mount.
+func findMountConflict(ctx context.Context, c *vaultclient.Client, d naming.DeployRole, jwtMount string, bindingMounts []string) (*mountConflict, error) {
+	env := c.Env()
+	for _, m := range bindingMounts {
+		roles, err := c.ListRoles(ctx, m)
+		if err != nil {
+			return nil, err
+		}
+		if r, found := env.DeployRoleAmong(roles); found {
+			return &mountConflict{"binding_auth_mounts", fmt.Sprintf("The auth mount %q holds the deploy role %s (%s), and this deploy role's policy lets its pipeline write login roles on %q: it could rewrite that deploy role. Keep deploy roles on a JWT mount that trusts the CI alone and is nobody's binding mount.", m, r, naming.AuthRolePath(m, r), m)}, nil
+		}
+	}
+	policies, err := c.ListPolicies(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range policies {
+		if !env.IsDeployPolicyName(p) || p == d.PolicyName() {
+			continue
+		}
+		doc, found, err := c.ReadPolicy(ctx, p)
+		if err != nil {
+			return nil, err
+		}
+		if found && env.GrantsLoginRoles(doc, jwtMount) {
+			return &mountConflict{"jwt_mount", fmt.Sprintf("The deploy policy %s lets its pipeline write login roles on %q (a binding mount of that deploy role), so it could rewrite this deploy role there. Put this deploy role on a JWT mount that is nobody's binding mount.", p, jwtMount)}, nil
+		}
+	}
+	return nil, nil
 }

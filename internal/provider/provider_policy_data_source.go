@@ -38,9 +38,11 @@ type providerPolicyModel struct {
 	KVCAPaths         types.List   `tfsdk:"kv_ca_paths"`
 	BindingAuthMounts types.List   `tfsdk:"binding_auth_mounts"`
 	AllowPurge        types.Bool   `tfsdk:"allow_purge"`
-	Accessors         types.Map    `tfsdk:"auth_mount_accessors"`
-	Name              types.String `tfsdk:"name"`
-	Policy            types.String `tfsdk:"policy"`
+	ReadOnly          types.Bool   `tfsdk:"read_only"`
+	policyOptInModel
+	Accessors types.Map    `tfsdk:"auth_mount_accessors"`
+	Name      types.String `tfsdk:"name"`
+	Policy    types.String `tfsdk:"policy"`
 }
 
 func (d *providerPolicyDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
@@ -50,6 +52,12 @@ func (d *providerPolicyDataSource) Schema(_ context.Context, _ datasource.Schema
 			ElementType:         types.StringType,
 			Optional:            true,
 			Validators:          []validator.List{listvalidator.ValueStringsAre(validMount())},
+		}
+	}
+	claims := func(field, def string) schema.ListAttribute {
+		return schema.ListAttribute{
+			MarkdownDescription: loginRoleClaimsDesc(field, def), ElementType: types.StringType, Optional: true,
+			Validators: []validator.List{listvalidator.SizeAtLeast(1), listvalidator.ValueStringsAre(validClaim())},
 		}
 	}
 	resp.Schema = schema.Schema{
@@ -85,6 +93,17 @@ func (d *providerPolicyDataSource) Schema(_ context.Context, _ datasource.Schema
 				MarkdownDescription: "Grant deleting an app's KV metadata, which erases every version of its secret: needed only by `vaultboot_app_secret_path` with `purge_on_destroy = true`. Default `false`: the token can never erase an app's history.",
 				Optional:            true,
 			},
+			"read_only": schema.BoolAttribute{
+				MarkdownDescription: "Render the plan-only variant: the reads a refreshing `terraform plan` of the environment project makes and no write of any kind (what `vaultboot_ci_deploy_role` with `mode = \"plan\"` holds). Default `false`.",
+				Optional:            true,
+			},
+			"manage_environment": schema.BoolAttribute{MarkdownDescription: manageEnvironmentDesc, Optional: true},
+			"protected_ca_sync_policies": schema.ListAttribute{
+				MarkdownDescription: protectedCASyncDesc, ElementType: types.StringType, Optional: true,
+				Validators: []validator.List{listvalidator.ValueStringsAre(validName())},
+			},
+			"login_role_user_claims":   claims("user_claim", naming.DefaultLoginRoleUserClaim),
+			"login_role_groups_claims": claims("groups_claim", naming.DefaultLoginRoleGroupsClaim),
 			"auth_mount_accessors": schema.MapAttribute{
 				MarkdownDescription: "The binding mounts' accessors read from Vault, by mount path: the only accessors the policy allows group aliases on. A mount that is not enabled is missing (with a warning).",
 				ElementType:         types.StringType,
@@ -113,10 +132,9 @@ func (d *providerPolicyDataSource) Read(ctx context.Context, req datasource.Read
 		return
 	}
 	env := d.client.Env()
-	opts, _, ok := policyOptions(ctx, d.client, policyInputs{
-		JWTMount: m.JWTMount.ValueString(), PKIMounts: m.PKIMounts, KVCAPaths: m.KVCAPaths,
-		BindingAuthMounts: m.BindingAuthMounts, AllowPurge: m.AllowPurge,
-	}, &resp.Diagnostics)
+	in := m.inputs(m.ReadOnly.ValueBool())
+	in.JWTMount, in.PKIMounts, in.KVCAPaths, in.BindingAuthMounts, in.AllowPurge = m.JWTMount.ValueString(), m.PKIMounts, m.KVCAPaths, m.BindingAuthMounts, m.AllowPurge
+	opts, _, ok := policyOptions(ctx, d.client, in, &resp.Diagnostics)
 	if !ok {
 		return
 	}

@@ -55,10 +55,13 @@ func ppOptions(t *testing.T, v *testharness.Vault) naming.ProviderPolicyOptions 
 		KVCAPaths:         []string{ppKVCAPath},
 		BindingAuthMounts: []string{ppBindMount},
 		AllowPurge:        true, // the billing app purges on destroy
+		ManageEnvironment: true, // the proof applies vaultboot_environment too
 		Accessors:         map[string]string{},
+		MountTypes:        map[string]string{},
 	}
 	for _, m := range []string{"oidc", ppBindMount} {
-		o.Accessors[m] = vaultclient.AsString(v.Read(t, naming.AuthMountPath(m)).Data["accessor"])
+		mount := v.Read(t, naming.AuthMountPath(m)).Data
+		o.Accessors[m], o.MountTypes[m] = vaultclient.AsString(mount["accessor"]), vaultclient.AsString(mount["type"])
 	}
 	return o
 }
@@ -70,21 +73,27 @@ func ppOptions(t *testing.T, v *testharness.Vault) naming.ProviderPolicyOptions 
 // hold the administrator's and the pipeline's provider.) It returns the
 // policy written.
 func ppBootstrap(t *testing.T, v *testharness.Vault, env naming.Env, opts naming.ProviderPolicyOptions) string {
+	claims, _ := claimsValue(map[string][]string{"project_path": {ppProject}, "ref_protected": {"true"}})
+	return ppDeployRole(t, v, env, "proof", opts, claims, false)
+}
+
+// ppDeployRole writes the deploy role name with the policy for opts and
+// returns the policy.
+func ppDeployRole(t *testing.T, v *testharness.Vault, env naming.Env, name string, opts naming.ProviderPolicyOptions, claims types.Map, allowBranches bool) string {
 	t.Helper()
 	ctx := context.Background()
 	c, err := vaultclient.New(ctx, vaultclient.Config{Address: v.Addr, Token: v.Token, Env: env})
 	if err != nil {
 		t.Fatal(err)
 	}
-	d, _ := env.DeployRole("proof")
+	d, _ := env.DeployRole(name)
 	policy, err := d.Policy(opts)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var diags diag.Diagnostics
-	claims, _ := claimsValue(map[string][]string{"project_path": {ppProject}, "ref_protected": {"true"}})
 	m := ciDeployRoleModel{
-		JWTMount: types.StringValue(ppJWTMount), BoundClaims: claims, AllowBranches: types.BoolValue(false),
+		JWTMount: types.StringValue(ppJWTMount), BoundClaims: claims, AllowBranches: types.BoolValue(allowBranches),
 		BoundAudiences: types.SetValueMust(types.StringType, []attr.Value{types.StringValue("vaultboot-proof")}),
 		UserClaim:      types.StringValue(defaultUserClaim), TokenTTL: types.StringValue("1h"),
 	}
@@ -140,20 +149,25 @@ func ppSetup(t *testing.T, v *testharness.Vault) *testharness.JWTSigner {
 // ppProviderBlock is the pipeline's provider: it logs in through the
 // deploy role with its ID token, as a CI job does.
 func ppProviderBlock(v *testharness.Vault, jwt string) string {
+	return ppProviderBlockFor(v, "proof", jwt)
+}
+
+// ppProviderBlockFor logs in through the deploy role name.
+func ppProviderBlockFor(v *testharness.Vault, name, jwt string) string {
 	d := strings.TrimSpace(fmt.Sprintf(`provider "vaultboot" {
   address     = %q
   environment = %q
   owner       = %q
   auth_login_jwt {
     mount = %q
-    role  = "%s-deploy-proof"
+    role  = "%s-deploy-%s"
     jwt   = %q
   }
   conventions {
     kv_mount = %q
   }
 }
-`, v.Addr, ppEnv, testharness.Owner, ppJWTMount, ppEnv, jwt, ppKVMount))
+`, v.Addr, ppEnv, testharness.Owner, ppJWTMount, ppEnv, name, jwt, ppKVMount))
 	return d + "\n"
 }
 
@@ -250,6 +264,7 @@ data "vaultboot_provider_policy" "this" {
   kv_ca_paths         = [%[8]q]
   binding_auth_mounts = [%[9]q]
   allow_purge         = true
+  manage_environment  = true
 }
 `, rev, 10+rev, ppBindingPolicies(rev), []string{"", "1h", "2h"}[rev], ppJWTMount, ppPKI, []string{"", "vault-ca", "vault-ca-v2"}[rev], ppKVCAPath, ppBindMount)
 }
@@ -357,7 +372,7 @@ func TestAccProviderPolicy_proof(t *testing.T) {
 			},
 		},
 	})
-	ppEveryGrantUsed(t, v, audit, d, deployPolicy)
+	ppEveryGrantUsed(t, v, audit, d, deployPolicy, opts)
 }
 
 func ppMountCreated(t *testing.T, v *testharness.Vault) resource.TestCheckFunc {
@@ -522,10 +537,11 @@ func TestAccProviderPolicy_inputs(t *testing.T) {
 	// The shared Vault's "oidc" mount may be enabled by another test
 	// meanwhile: the expected policy is rendered when the check runs.
 	wantPolicy := func(st *terraform.State) error {
-		o := naming.ProviderPolicyOptions{JWTMount: "ci", BindingAuthMounts: []string{bindMount}, Accessors: map[string]string{bindMount: accessor}}
+		o := naming.ProviderPolicyOptions{JWTMount: "ci", BindingAuthMounts: []string{bindMount}, Accessors: map[string]string{bindMount: accessor}, MountTypes: map[string]string{bindMount: "jwt"}}
 		got := st.RootModule().Resources["data.vaultboot_provider_policy.this"].Primary.Attributes
 		if a := got["auth_mount_accessors.oidc"]; a != "" {
 			o.Accessors["oidc"] = a
+			o.MountTypes["oidc"] = vaultclient.AsString(v.Read(t, naming.AuthMountPath("oidc")).Data["type"])
 		}
 		want, err := env.ProviderPolicy(o)
 		if err != nil {

@@ -87,7 +87,7 @@ func neededCapabilities(path, op string) []string {
 // capability some request of the proof needed (asked of Vault through
 // sys/capabilities). So removing any single grant breaks the proof, and no
 // grant is there that the provider does not use.
-func ppEveryGrantUsed(t *testing.T, v *testharness.Vault, auditFile string, d naming.DeployRole, deployPolicy string) {
+func ppEveryGrantUsed(t *testing.T, v *testharness.Vault, auditFile string, d naming.DeployRole, deployPolicy string, opts naming.ProviderPolicyOptions) {
 	t.Helper()
 	used := pipelineRequests(t, auditFile, d.PolicyName())
 	if len(used) == 0 {
@@ -102,8 +102,6 @@ func ppEveryGrantUsed(t *testing.T, v *testharness.Vault, auditFile string, d na
 	if err != nil {
 		t.Fatal(err)
 	}
-	opts := ppOptions(t, v)
-	opts.JWTMount = ppJWTMount
 	rules, err := env.ProviderPolicyRules(opts)
 	if err != nil {
 		t.Fatal(err)

@@ -6,7 +6,9 @@ import (
 	"crypto/x509"
 	"encoding/json"
 	"encoding/pem"
+	"fmt"
 	"maps"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -16,8 +18,12 @@ import (
 	"github.com/vaultboot/terraform-provider-vaultboot/internal/naming"
 )
 
-// testIssuer is the iss of tokens from JWTSigner; configs bind it.
+// testIssuer starts the iss of tokens from JWTSigner; configs bind it.
+// Each signer is an issuer of its own (testIssuer/<n>), as a CI and an IdP
+// are: the provider policy refuses a binding mount trusting the CI's issuer.
 const testIssuer = "https://idp.vaultboot.test"
+
+var signers atomic.Int64
 
 // JWTSigner plays the IdP for JWT/OIDC auth: it issues tokens that Vault
 // verifies against PublicKeyPEM (jwt_validation_pubkeys), so tests can log in
@@ -39,7 +45,7 @@ func NewJWTSigner(t testing.TB) *JWTSigner {
 		t.Fatalf("marshal public key: %v", err)
 	}
 	return &JWTSigner{
-		Issuer:       testIssuer,
+		Issuer:       fmt.Sprintf("%s/%d", testIssuer, signers.Add(1)),
 		PublicKeyPEM: string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der})),
 		signer:       signer,
 	}

@@ -120,14 +120,13 @@ resource "vaultboot_ci_deploy_role" "github" {
 }
 
 # Merge-request plans: <environment>-deploy-gitlab-mr and -github-pr accept
-# branch pipelines (allow_branches warns), so they exist on the integration
-# Vault only. Their token could also apply to integration: keep integration
-# free of anything a branch of this repository may not change. Production is
-# reachable by protected tags alone.
+# branch pipelines, on both Vaults, so reviewers see the real plan of each
+# environment. mode = "plan" gives them the read-only variant of the provider
+# policy: a merge request pipeline can run a refreshing terraform plan and
+# write nothing. Only protected tags apply.
 resource "vaultboot_ci_deploy_role" "gitlab_mr" {
-  count = var.environment == "integration" ? 1 : 0
-
   name            = "gitlab-mr"
+  mode            = "plan"
   bound_audiences = [local.ci_audience]
   bound_claims    = { project_path = [var.gitlab_project_path] }
   allow_branches  = true
@@ -137,9 +136,8 @@ resource "vaultboot_ci_deploy_role" "gitlab_mr" {
 }
 
 resource "vaultboot_ci_deploy_role" "github_pr" {
-  count = var.environment == "integration" ? 1 : 0
-
   name            = "github-pr"
+  mode            = "plan"
   bound_audiences = [local.ci_audience]
   bound_claims    = { repository = [var.github_repository] }
   allow_branches  = true
@@ -153,7 +151,7 @@ output "deploy_roles" {
   value = {
     gitlab    = vaultboot_ci_deploy_role.gitlab.role_name
     github    = vaultboot_ci_deploy_role.github.role_name
-    gitlab_mr = one(vaultboot_ci_deploy_role.gitlab_mr[*].role_name)
-    github_pr = one(vaultboot_ci_deploy_role.github_pr[*].role_name)
+    gitlab_mr = vaultboot_ci_deploy_role.gitlab_mr.role_name
+    github_pr = vaultboot_ci_deploy_role.github_pr.role_name
   }
 }

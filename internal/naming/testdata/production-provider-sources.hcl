@@ -115,15 +115,26 @@ path "sys/auth/jwt-github" {
   capabilities = ["read", "sudo"]
 }
 
-# binding login roles: never with token policies of their own
+# binding auth mount: read what it trusts - a mount trusting the CI is refused
+path "auth/jwt-github/config" {
+  capabilities = ["read"]
+}
+
+# binding login roles: the fields a binding sends - pinned role type and claims - never token policies of their own
 path "auth/jwt-github/role/production-*" {
   capabilities = ["create", "read", "update", "delete"]
   allowed_parameters = {
-    "*" = []
+    "role_type" = ["jwt"]
+    "user_claim" = ["oid", "sub"]
+    "groups_claim" = ["groups"]
+    "bound_audiences" = []
+    "bound_claims_type" = ["string"]
+    "bound_claims" = []
+    "allowed_redirect_uris" = []
+    "oidc_scopes" = []
+    "token_ttl" = []
+    "token_max_ttl" = []
     "token_policies" = [[]]
-  }
-  denied_parameters = {
-    "policies" = []
   }
 }
 
@@ -132,16 +143,32 @@ path "sys/auth/oidc" {
   capabilities = ["read", "sudo"]
 }
 
-# binding login roles: never with token policies of their own
+# binding auth mount: read what it trusts - a mount trusting the CI is refused
+path "auth/oidc/config" {
+  capabilities = ["read"]
+}
+
+# binding login roles: the fields a binding sends - pinned role type and claims - never token policies of their own
 path "auth/oidc/role/production-*" {
   capabilities = ["create", "read", "update", "delete"]
   allowed_parameters = {
-    "*" = []
+    "role_type" = ["oidc"]
+    "user_claim" = ["oid", "sub"]
+    "groups_claim" = ["groups"]
+    "bound_audiences" = []
+    "bound_claims_type" = ["string"]
+    "bound_claims" = []
+    "allowed_redirect_uris" = []
+    "oidc_scopes" = []
+    "token_ttl" = []
+    "token_max_ttl" = []
     "token_policies" = [[]]
   }
-  denied_parameters = {
-    "policies" = []
-  }
+}
+
+# the deploy roles JWT mount: read what it trusts - no binding mount may trust the same
+path "auth/ci-jwt/config" {
+  capabilities = ["read"]
 }
 
 # never the deploy roles policies
@@ -149,7 +176,7 @@ path "sys/policies/acl/production-deploy-*" {
   capabilities = ["deny"]
 }
 
-# Vault lowercases policy names: E-DEPLOY-N would write E-deploy-N
+# Vault lowercases the name: production-DEPLOY-N would write production-deploy-N
 path "sys/policies/acl/production-D*" {
   capabilities = ["deny"]
 }
@@ -179,7 +206,57 @@ path "auth/ci-jwt/role/production-deploy-*" {
   capabilities = ["deny"]
 }
 
+# Vault lowercases the name: production-DEPLOY-N would write production-deploy-N
+path "auth/ci-jwt/role/production-D*" {
+  capabilities = ["deny"]
+}
+
+path "auth/ci-jwt/role/production-dE*" {
+  capabilities = ["deny"]
+}
+
+path "auth/ci-jwt/role/production-deP*" {
+  capabilities = ["deny"]
+}
+
+path "auth/ci-jwt/role/production-depL*" {
+  capabilities = ["deny"]
+}
+
+path "auth/ci-jwt/role/production-deplO*" {
+  capabilities = ["deny"]
+}
+
+path "auth/ci-jwt/role/production-deploY*" {
+  capabilities = ["deny"]
+}
+
 path "identity/group/name/production-deploy-*" {
+  capabilities = ["deny"]
+}
+
+# Vault lowercases the name: production-DEPLOY-N would write production-deploy-N
+path "identity/group/name/production-D*" {
+  capabilities = ["deny"]
+}
+
+path "identity/group/name/production-dE*" {
+  capabilities = ["deny"]
+}
+
+path "identity/group/name/production-deP*" {
+  capabilities = ["deny"]
+}
+
+path "identity/group/name/production-depL*" {
+  capabilities = ["deny"]
+}
+
+path "identity/group/name/production-deplO*" {
+  capabilities = ["deny"]
+}
+
+path "identity/group/name/production-deploY*" {
   capabilities = ["deny"]
 }
 
@@ -187,10 +264,94 @@ path "auth/kubernetes/role/production-deploy-*" {
   capabilities = ["deny"]
 }
 
+# Vault lowercases the name: production-DEPLOY-N would write production-deploy-N
+path "auth/kubernetes/role/production-D*" {
+  capabilities = ["deny"]
+}
+
+path "auth/kubernetes/role/production-dE*" {
+  capabilities = ["deny"]
+}
+
+path "auth/kubernetes/role/production-deP*" {
+  capabilities = ["deny"]
+}
+
+path "auth/kubernetes/role/production-depL*" {
+  capabilities = ["deny"]
+}
+
+path "auth/kubernetes/role/production-deplO*" {
+  capabilities = ["deny"]
+}
+
+path "auth/kubernetes/role/production-deploY*" {
+  capabilities = ["deny"]
+}
+
 path "auth/jwt-github/role/production-deploy-*" {
   capabilities = ["deny"]
 }
 
+# Vault lowercases the name: production-DEPLOY-N would write production-deploy-N
+path "auth/jwt-github/role/production-D*" {
+  capabilities = ["deny"]
+}
+
+path "auth/jwt-github/role/production-dE*" {
+  capabilities = ["deny"]
+}
+
+path "auth/jwt-github/role/production-deP*" {
+  capabilities = ["deny"]
+}
+
+path "auth/jwt-github/role/production-depL*" {
+  capabilities = ["deny"]
+}
+
+path "auth/jwt-github/role/production-deplO*" {
+  capabilities = ["deny"]
+}
+
+path "auth/jwt-github/role/production-deploY*" {
+  capabilities = ["deny"]
+}
+
 path "auth/oidc/role/production-deploy-*" {
+  capabilities = ["deny"]
+}
+
+# Vault lowercases the name: production-DEPLOY-N would write production-deploy-N
+path "auth/oidc/role/production-D*" {
+  capabilities = ["deny"]
+}
+
+path "auth/oidc/role/production-dE*" {
+  capabilities = ["deny"]
+}
+
+path "auth/oidc/role/production-deP*" {
+  capabilities = ["deny"]
+}
+
+path "auth/oidc/role/production-depL*" {
+  capabilities = ["deny"]
+}
+
+path "auth/oidc/role/production-deplO*" {
+  capabilities = ["deny"]
+}
+
+path "auth/oidc/role/production-deploY*" {
+  capabilities = ["deny"]
+}
+
+# CA sync document internal: owned by the administrator - a pipeline cannot point the syncer at another CA
+path "secret/data/_vaultboot/production/ca-sync/internal" {
+  capabilities = ["deny"]
+}
+
+path "secret/metadata/_vaultboot/production/ca-sync/internal" {
   capabilities = ["deny"]
 }

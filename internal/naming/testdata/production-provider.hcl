@@ -1,33 +1,13 @@
 # managed by vaultboot: production/_provider
 
-# environment stamp: every resource reads it - vaultboot_environment writes it after its markers
+# environment stamp: every resource reads it - written by the administrator alone
 path "vaultboot/data/environment" {
-  capabilities = ["read", "update"]
+  capabilities = ["read"]
 }
 
-# environment stamp markers: written first - deleted on destroy
-path "vaultboot/metadata/environment" {
-  capabilities = ["create", "update", "delete"]
-}
-
-# vaultboot_environment: read the mount - enable it when absent - a KV mount and nothing else
-path "sys/mounts/vaultboot" {
-  capabilities = ["read", "update"]
-  allowed_parameters = {
-    "type" = ["kv"]
-    "description" = []
-    "options" = []
-  }
-}
-
-# vaultboot_environment: read the mount - enable it when absent - a KV mount and nothing else
+# the conventions KV mount: checked to be KV v2 before a write
 path "sys/mounts/secret" {
-  capabilities = ["read", "update"]
-  allowed_parameters = {
-    "type" = ["kv"]
-    "description" = []
-    "options" = []
-  }
+  capabilities = ["read"]
 }
 
 # app secrets: metadata only - no read of secret values - no delete so no history is erased
@@ -71,16 +51,14 @@ path "sys/auth/oidc" {
   capabilities = ["read", "sudo"]
 }
 
-# binding login roles: never with token policies of their own
-path "auth/oidc/role/production-*" {
-  capabilities = ["create", "read", "update", "delete"]
-  allowed_parameters = {
-    "*" = []
-    "token_policies" = [[]]
-  }
-  denied_parameters = {
-    "policies" = []
-  }
+# binding auth mount: read what it trusts - a mount trusting the CI is refused
+path "auth/oidc/config" {
+  capabilities = ["read"]
+}
+
+# the deploy roles JWT mount: read what it trusts - no binding mount may trust the same
+path "auth/jwt/config" {
+  capabilities = ["read"]
 }
 
 # never the deploy roles policies
@@ -88,7 +66,7 @@ path "sys/policies/acl/production-deploy-*" {
   capabilities = ["deny"]
 }
 
-# Vault lowercases policy names: E-DEPLOY-N would write E-deploy-N
+# Vault lowercases the name: production-DEPLOY-N would write production-deploy-N
 path "sys/policies/acl/production-D*" {
   capabilities = ["deny"]
 }
@@ -118,7 +96,57 @@ path "auth/jwt/role/production-deploy-*" {
   capabilities = ["deny"]
 }
 
+# Vault lowercases the name: production-DEPLOY-N would write production-deploy-N
+path "auth/jwt/role/production-D*" {
+  capabilities = ["deny"]
+}
+
+path "auth/jwt/role/production-dE*" {
+  capabilities = ["deny"]
+}
+
+path "auth/jwt/role/production-deP*" {
+  capabilities = ["deny"]
+}
+
+path "auth/jwt/role/production-depL*" {
+  capabilities = ["deny"]
+}
+
+path "auth/jwt/role/production-deplO*" {
+  capabilities = ["deny"]
+}
+
+path "auth/jwt/role/production-deploY*" {
+  capabilities = ["deny"]
+}
+
 path "identity/group/name/production-deploy-*" {
+  capabilities = ["deny"]
+}
+
+# Vault lowercases the name: production-DEPLOY-N would write production-deploy-N
+path "identity/group/name/production-D*" {
+  capabilities = ["deny"]
+}
+
+path "identity/group/name/production-dE*" {
+  capabilities = ["deny"]
+}
+
+path "identity/group/name/production-deP*" {
+  capabilities = ["deny"]
+}
+
+path "identity/group/name/production-depL*" {
+  capabilities = ["deny"]
+}
+
+path "identity/group/name/production-deplO*" {
+  capabilities = ["deny"]
+}
+
+path "identity/group/name/production-deploY*" {
   capabilities = ["deny"]
 }
 
@@ -126,6 +154,56 @@ path "auth/kubernetes/role/production-deploy-*" {
   capabilities = ["deny"]
 }
 
+# Vault lowercases the name: production-DEPLOY-N would write production-deploy-N
+path "auth/kubernetes/role/production-D*" {
+  capabilities = ["deny"]
+}
+
+path "auth/kubernetes/role/production-dE*" {
+  capabilities = ["deny"]
+}
+
+path "auth/kubernetes/role/production-deP*" {
+  capabilities = ["deny"]
+}
+
+path "auth/kubernetes/role/production-depL*" {
+  capabilities = ["deny"]
+}
+
+path "auth/kubernetes/role/production-deplO*" {
+  capabilities = ["deny"]
+}
+
+path "auth/kubernetes/role/production-deploY*" {
+  capabilities = ["deny"]
+}
+
 path "auth/oidc/role/production-deploy-*" {
+  capabilities = ["deny"]
+}
+
+# Vault lowercases the name: production-DEPLOY-N would write production-deploy-N
+path "auth/oidc/role/production-D*" {
+  capabilities = ["deny"]
+}
+
+path "auth/oidc/role/production-dE*" {
+  capabilities = ["deny"]
+}
+
+path "auth/oidc/role/production-deP*" {
+  capabilities = ["deny"]
+}
+
+path "auth/oidc/role/production-depL*" {
+  capabilities = ["deny"]
+}
+
+path "auth/oidc/role/production-deplO*" {
+  capabilities = ["deny"]
+}
+
+path "auth/oidc/role/production-deploY*" {
   capabilities = ["deny"]
 }
