@@ -56,6 +56,19 @@ const (
 	OtherOwner
 )
 
+// String names the claim in logs.
+func (c Claim) String() string {
+	switch c {
+	case Foreign:
+		return "foreign"
+	case Ours:
+		return "ours"
+	case OtherOwner:
+		return "other-owner"
+	}
+	return fmt.Sprintf("claim(%d)", int(c))
+}
+
 // Verdict is a Claim with the owner the marks name.
 type Verdict struct {
 	Claim Claim

@@ -144,6 +144,7 @@ func (r *appSecretPathResource) ModifyPlan(ctx context.Context, req resource.Mod
 	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 	if req.State.Raw.IsNull() {
+		r.claimExisting(ctx, app, plan, false, &resp.Diagnostics)
 		return
 	}
 	// A new environment or KV mount means other Vault objects altogether.
@@ -167,19 +168,8 @@ func (r *appSecretPathResource) Create(ctx context.Context, req resource.CreateR
 	if !requireMounts(ctx, r.client, plan.Kubernetes != nil, &resp.Diagnostics) {
 		return
 	}
-	if !plan.AdoptExisting.ValueBool() {
-		existing, err := observeApp(ctx, r.client, app)
-		if err != nil {
-			addVaultError(&resp.Diagnostics, "Unable to Check for Existing App Objects", err)
-			return
-		}
-		for _, f := range existing.foreign(app, plan.Kubernetes != nil) {
-			resp.Diagnostics.AddAttributeError(path.Root("app"), "App Object Already Exists",
-				fmt.Sprintf("%s is not marked as vaultboot's for %s and already exists; import it or set adopt_existing = true to take it over.", f, app.Owner()))
-		}
-		if resp.Diagnostics.HasError() || !claimMarked(&resp.Diagnostics, r.client.Env().Owner(), app.Name(), false, existing.marked(r.client.Env(), app)) {
-			return
-		}
+	if !r.claimExisting(ctx, app, plan, true, &resp.Diagnostics) {
+		return
 	}
 	desired, diags := plan.desired(ctx, app)
 	resp.Diagnostics.Append(diags...)
@@ -219,9 +209,7 @@ func (r *appSecretPathResource) Read(ctx context.Context, req resource.ReadReque
 		removeFromState(ctx, resp, app.Name(), "its KV metadata, a policy or its role is missing or not marked as this app's")
 		return
 	}
-	if got.readDoc != nil && !importing {
-		warnOtherOwner(&resp.Diagnostics, fmt.Sprintf("the policy %q", app.ReadPolicyName()), r.client.Env().JudgePolicy(app.Owner(), *got.readDoc))
-	}
+	r.ownership(app, state.AdoptExisting).observe(ctx, &resp.Diagnostics, importing, got.judged(r.client.Env(), app, false))
 	prior := state.clone()
 	resp.Diagnostics.Append(state.setObserved(ctx, app, got, importing)...)
 	resp.Diagnostics.Append(setReadState(ctx, &resp.State, &prior, &state)...)
@@ -288,6 +276,25 @@ func (r *appSecretPathResource) ImportState(ctx context.Context, req resource.Im
 		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(name), v)...)
 	}
 	markImporting(ctx, resp.Private, &resp.Diagnostics)
+}
+
+// claimExisting lets the ownership helper judge the objects a create of
+// the app finds: at plan time, so a refusal fails the plan before any
+// resource is created, and again at apply.
+func (r *appSecretPathResource) claimExisting(ctx context.Context, app naming.App, plan appSecretPathModel, atApply bool, diags *diag.Diagnostics) bool {
+	existing, err := observeApp(ctx, r.client, app)
+	if err != nil {
+		addVaultError(diags, "Unable to Check for Existing App Objects", err)
+		return false
+	}
+	own := r.ownership(app, plan.AdoptExisting)
+	own.atApply = atApply
+	return own.claim(ctx, diags, existing.judged(r.client.Env(), app, plan.Kubernetes != nil))
+}
+
+// ownership is the app's side of every "already exists" decision.
+func (r *appSecretPathResource) ownership(app naming.App, adopt types.Bool) ownership {
+	return ownership{owner: r.client.Env().Owner(), identity: app.Owner(), importID: app.Name(), adopt: adopt.ValueBool(), attr: path.Root("app")}
 }
 
 // app binds a validated app name to the provider's environment.

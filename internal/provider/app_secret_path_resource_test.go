@@ -430,9 +430,9 @@ func TestAccAppSecretPath_adoptExisting(t *testing.T) {
 				},
 				// One refused create reports every foreign object.
 				Config: testAccAppConfig(t, "invoices", kubernetes),
-				ExpectError: regexp.MustCompile(`(?s)` + testharness.ErrorRE(`The KV secret acc/invoices (metadata at secret/metadata/acc/invoices) is not marked as vaultboot's for acc/invoices and already exists; import it or set adopt_existing = true`).String() +
-					`.*` + testharness.ErrorRE(`The policy "acc-invoices-read" (sys/policies/acl/acc-invoices-read) is not marked as vaultboot's for acc/invoices and already exists; import it or set adopt_existing = true`).String() +
-					`.*` + testharness.ErrorRE(`The Kubernetes auth role "acc-invoices" (auth/kubernetes/role/acc-invoices) is not marked as vaultboot's for acc/invoices and already exists; import it or set adopt_existing = true`).String()),
+				ExpectError: regexp.MustCompile(`(?s)` + testharness.ErrorRE(`The KV secret acc/invoices (metadata at secret/metadata/acc/invoices) already exists; import it or set adopt_existing = true to take it over. It is not marked as vaultboot's for acc/invoices`).String() +
+					`.*` + testharness.ErrorRE(`The policy "acc-invoices-read" (sys/policies/acl/acc-invoices-read) already exists; import it or set adopt_existing = true to take it over. It is not marked as vaultboot's for acc/invoices`).String() +
+					`.*` + testharness.ErrorRE(`The Kubernetes auth role "acc-invoices" (auth/kubernetes/role/acc-invoices) already exists; import it or set adopt_existing = true to take it over. It is not marked as vaultboot's for acc/invoices`).String()),
 			},
 			{
 				PreConfig: func() {

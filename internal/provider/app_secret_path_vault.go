@@ -64,41 +64,27 @@ func (o appObjects) roleIsOurs(app naming.App) bool {
 		o.role.TokenPolicies[0] == app.ReadPolicyName() && ownsPolicy(o.readDoc, app)
 }
 
-// foreign describes each existing object create would take over. KV
+// judged is every object the app's names hold, with whose it is. KV
 // metadata marked as removed by the same app counts as the app's: creating
-// the conventions again after a destroy picks the kept secret up.
-func (o appObjects) foreign(app naming.App, withRole bool) []string {
-	var out []string
-	if o.meta != nil && !naming.IsMarked(o.meta.CustomMetadata, app.Owner()) {
-		out = append(out, fmt.Sprintf("The KV secret %s (metadata at %s)", app.LogicalPath(), app.MetadataPath()))
+// the conventions again after a destroy picks the kept secret up. The role
+// carries no marks: Foreign when it is not the app's (withRole), otherwise
+// it goes with the read policy it grants.
+func (o appObjects) judged(env naming.Env, app naming.App, withRole bool) []existingObject {
+	var out []existingObject
+	if o.meta != nil {
+		out = append(out, existingObject{what: fmt.Sprintf("the KV secret %s (metadata at %s)", app.LogicalPath(), app.MetadataPath()), verdict: env.JudgeMetadata(app.Owner(), o.meta.CustomMetadata)})
 	}
 	policies := []struct {
 		name string
 		doc  *string
 	}{{app.ReadPolicyName(), o.readDoc}, {app.WritePolicyName(), o.writeDoc}}
 	for _, p := range policies {
-		if p.doc != nil && !ownsPolicy(p.doc, app) {
-			out = append(out, fmt.Sprintf("The policy %q (%s)", p.name, naming.PolicyPath(p.name)))
+		if p.doc != nil {
+			out = append(out, existingObject{what: fmt.Sprintf("the policy %q (%s)", p.name, naming.PolicyPath(p.name)), verdict: env.JudgePolicy(app.Owner(), *p.doc)})
 		}
 	}
 	if withRole && o.role != nil && !o.roleIsOurs(app) {
-		out = append(out, fmt.Sprintf("The Kubernetes auth role %q (%s)", app.KubernetesRoleName(), app.KubernetesRolePath()))
-	}
-	return out
-}
-
-// marked judges the objects that carry the app's marks (the role has none:
-// it goes with the read policy it grants).
-func (o appObjects) marked(env naming.Env, app naming.App) []markedObject {
-	var out []markedObject
-	if o.meta != nil {
-		out = append(out, markedObject{fmt.Sprintf("the KV secret %s", app.LogicalPath()), env.JudgeMetadata(app.Owner(), o.meta.CustomMetadata)})
-	}
-	if o.readDoc != nil {
-		out = append(out, markedObject{fmt.Sprintf("the policy %q", app.ReadPolicyName()), env.JudgePolicy(app.Owner(), *o.readDoc)})
-	}
-	if o.writeDoc != nil {
-		out = append(out, markedObject{fmt.Sprintf("the policy %q", app.WritePolicyName()), env.JudgePolicy(app.Owner(), *o.writeDoc)})
+		out = append(out, existingObject{what: fmt.Sprintf("the Kubernetes auth role %q (%s)", app.KubernetesRoleName(), app.KubernetesRolePath()), verdict: naming.Verdict{Claim: naming.Foreign}})
 	}
 	return out
 }

@@ -123,7 +123,7 @@ func TestAccCIDeployRole_refusedCreateRecordsNothing(t *testing.T) {
 		v.Delete(t, naming.PolicyPath(policy.PolicyName()))
 		v.Delete(t, role.RolePath(mount))
 	})
-	refused := testharness.ErrorRE("Deploy Role Already Exists", "is not marked as managed by vaultboot")
+	refused := testharness.ErrorRE("Object Already Exists", "is not marked as vaultboot's")
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{

@@ -120,7 +120,10 @@ func TestAccCIDeployRole_crashedCreate(t *testing.T) {
 // of policy (and role) it finds in a real Vault, with the diagnostic it
 // gives: a role whose policy is missing, unmarked or marked without an
 // owner is refused, one of another project refused naming it, one of this
-// project completed silently.
+// project completed silently. With adopt_existing, an unmarked one is
+// taken silently and another project's with the "Adopting Another
+// Project's Object" warning, which no create could reach before the
+// ownership helper.
 func TestAccCIDeployRole_existingVerdicts(t *testing.T) {
 	v := testharness.Shared(t)
 	const mount = "deployverdicts"
@@ -138,11 +141,14 @@ func TestAccCIDeployRole_existingVerdicts(t *testing.T) {
 	for _, c := range []struct {
 		name, policy string
 		role, ok     bool
+		adopt        bool
 		want         string // summary of the one diagnostic; "" for none
 	}{
-		{name: "vroleonly", role: true, want: "Deploy Role Already Exists"},
-		{name: "vunmarked", policy: `path "secret/*" { capabilities = ["read"] }`, want: "Deploy Role Already Exists"},
-		{name: "vnoowner", policy: policyBy(plain), want: "Deploy Role Already Exists"},
+		{name: "vroleonly", role: true, want: "Object Already Exists"},
+		{name: "vunmarked", policy: `path "secret/*" { capabilities = ["read"] }`, want: "Object Already Exists"},
+		{name: "vnoowner", policy: policyBy(plain), want: "Object Already Exists"},
+		{name: "vunmarkedadopt", policy: `path "secret/*" { capabilities = ["read"] }`, adopt: true, ok: true},
+		{name: "votheradopt", policy: policyBy(other), adopt: true, ok: true, want: "Adopting Another Project's Object"},
 		{name: "vother", policy: policyBy(other), want: "Object Managed by Another Project"},
 		{name: "vown", policy: expectedDeployPolicy(t, deployNames(t, "vown"), mount, false), ok: true},
 	} {
@@ -157,9 +163,12 @@ func TestAccCIDeployRole_existingVerdicts(t *testing.T) {
 				defer v.Delete(t, d.RolePath(mount))
 			}
 			var diags diag.Diagnostics
-			ok := r.checkExisting(context.Background(), d, mount, &diags)
+			ok := r.checkExisting(context.Background(), d, mount, c.adopt, false, &diags)
 			if ok != c.ok || (c.want == "") != (len(diags) == 0) || (c.want != "" && (len(diags) != 1 || diags[0].Summary() != c.want)) {
 				t.Fatalf("ok = %v, diagnostics %v; want ok = %v and %q", ok, diags, c.ok, c.want)
+			}
+			if c.name == "votheradopt" && !strings.Contains(diags[0].Detail(), `was managed by "team/b"; adopt_existing = true marks it as managed by "`+testharness.Owner+`" now`) {
+				t.Errorf("the warning does not name both projects: %s", diags[0].Detail())
 			}
 			if c.name == "vother" && !strings.Contains(diags[0].Detail(), `already managed by "team/b"`) {
 				t.Errorf("the error does not name the other project: %s", diags[0].Detail())

@@ -58,7 +58,10 @@ func (r *ciDeployRoleResource) ModifyPlan(ctx context.Context, req resource.Modi
 		resp.Diagnostics.AddAttributeWarning(path.Root("allow_branches"), "Deploy Role Accepts Branch Pipelines",
 			fmt.Sprintf("The role %s does not bind ref_type = \"tag\": a branch pipeline, which anyone who can push a branch may be able to start, can log in and apply the environment. Keep allow_branches = false for production, or set mode = \"plan\" for a role that can only plan.", d.RoleName()))
 	}
-	if !r.checkJWTMount(ctx, plan.JWTMount.ValueString(), false, &resp.Diagnostics) || !r.checkMountLayout(ctx, d, &plan, &resp.Diagnostics) {
+	if !r.checkJWTMount(ctx, plan.JWTMount.ValueString(), &resp.Diagnostics) || !r.checkMountLayout(ctx, d, &plan, &resp.Diagnostics) {
+		return
+	}
+	if req.State.Raw.IsNull() && !r.checkExisting(ctx, d, plan.JWTMount.ValueString(), plan.AdoptExisting.ValueBool(), false, &resp.Diagnostics) {
 		return
 	}
 	policy, _ := r.renderPolicy(ctx, d, &plan, &resp.Diagnostics)
@@ -84,17 +87,18 @@ func (r *ciDeployRoleResource) renderPolicy(ctx context.Context, d naming.Deploy
 	return policy, true
 }
 
-// checkJWTMount reports a JWT mount of the wrong type; a missing mount is
-// an error only at apply (it may be created in the same run).
-func (r *ciDeployRoleResource) checkJWTMount(ctx context.Context, mountPath string, mustExist bool, diags *diag.Diagnostics) bool {
+// checkJWTMount reports a missing JWT mount or one of the wrong type, at
+// plan time too: a deploy role without its mount fails the plan, not the
+// apply after other resources were made.
+func (r *ciDeployRoleResource) checkJWTMount(ctx context.Context, mountPath string, diags *diag.Diagnostics) bool {
 	mount, found, err := r.client.ReadAuthMount(ctx, mountPath)
 	switch {
 	case err != nil:
 		addVaultError(diags, "Unable to Read the JWT Auth Mount", err)
 		return false
-	case !found && mustExist:
+	case !found:
 		diags.AddAttributeError(path.Root("jwt_mount"), "JWT Auth Mount Not Found",
-			fmt.Sprintf("No auth method is enabled at auth/%s (%s). Enable a jwt auth method there and configure it with the CI's issuer (jwks_url or jwt_validation_pubkeys, bound_issuer), or set jwt_mount.", mountPath, naming.AuthMountPath(mountPath)))
+			fmt.Sprintf("No auth method is enabled at auth/%s (%s). Enable a jwt auth method there and configure it with the CI's issuer (jwks_url or jwt_validation_pubkeys, bound_issuer), or set jwt_mount. Enable it before this plan: a mount made in the same run does not exist yet when the plan reads Vault.", mountPath, naming.AuthMountPath(mountPath)))
 		return false
 	case found && mount.Type != "jwt":
 		diags.AddAttributeError(path.Root("jwt_mount"), "Unsupported Auth Mount Type",
@@ -133,10 +137,10 @@ func (r *ciDeployRoleResource) Create(ctx context.Context, req resource.CreateRe
 		return
 	}
 	d, ok := r.deployRole(plan.Name.ValueString(), &resp.Diagnostics)
-	if !ok || !r.checkJWTMount(ctx, plan.JWTMount.ValueString(), true, &resp.Diagnostics) || !r.checkMountLayout(ctx, d, &plan, &resp.Diagnostics) {
+	if !ok || !r.checkJWTMount(ctx, plan.JWTMount.ValueString(), &resp.Diagnostics) || !r.checkMountLayout(ctx, d, &plan, &resp.Diagnostics) {
 		return
 	}
-	if !plan.AdoptExisting.ValueBool() && !r.checkExisting(ctx, d, plan.JWTMount.ValueString(), &resp.Diagnostics) {
+	if !r.checkExisting(ctx, d, plan.JWTMount.ValueString(), plan.AdoptExisting.ValueBool(), true, &resp.Diagnostics) {
 		return
 	}
 	role, ok := r.prepareWrite(ctx, d, &plan, &resp.Diagnostics)
@@ -152,27 +156,23 @@ func (r *ciDeployRoleResource) Create(ctx context.Context, req resource.CreateRe
 	setCreatedState(ctx, &resp.State, &plan, &resp.Diagnostics)
 }
 
-// checkExisting judges a role or policy create finds: not marked as the
-// provider policy's, it is refused; marked, claimMarked decides by owner
-// (this project's: a crashed create, completed silently).
-func (r *ciDeployRoleResource) checkExisting(ctx context.Context, d naming.DeployRole, jwtMount string, diags *diag.Diagnostics) bool {
+// checkExisting lets the ownership helper judge the role and policy a
+// create finds: at plan time, so a refusal fails the plan before any
+// resource is created, and again at apply.
+func (r *ciDeployRoleResource) checkExisting(ctx context.Context, d naming.DeployRole, jwtMount string, adopt, atApply bool, diags *diag.Diagnostics) bool {
 	existing, err := readDeployRole(ctx, r.client, d, jwtMount)
 	if err != nil {
 		addVaultError(diags, "Unable to Read the Deploy Role", err)
 		return false
 	}
-	if !existing.roleFound && !existing.policyFound {
-		return true
-	}
-	env := r.client.Env()
-	v := existing.verdict(env, d)
-	if v.Claim == naming.Foreign {
-		diags.AddAttributeError(path.Root("name"), "Deploy Role Already Exists",
-			fmt.Sprintf("The role %s or the policy %s already exists and is not marked as managed by vaultboot (%s); import it (terraform import <address> %s) or set adopt_existing = true to take it over.", d.RolePath(jwtMount), d.PolicyName(), d.PolicyOwner(), deployImportID(d, jwtMount)))
-		return false
-	}
-	what := fmt.Sprintf("the policy %q (%s) of the deploy role %s", d.PolicyName(), naming.PolicyPath(d.PolicyName()), d.RolePath(jwtMount))
-	return claimMarked(diags, env.Owner(), deployImportID(d, jwtMount), false, []markedObject{{what, v}})
+	own := r.ownership(d, jwtMount, adopt)
+	own.atApply = atApply
+	return own.claim(ctx, diags, existing.judged(r.client.Env(), d, jwtMount))
+}
+
+// ownership is the deploy role's side of every "already exists" decision.
+func (r *ciDeployRoleResource) ownership(d naming.DeployRole, jwtMount string, adopt bool) ownership {
+	return ownership{owner: r.client.Env().Owner(), identity: d.PolicyOwner(), importID: deployImportID(d, jwtMount), adopt: adopt, attr: path.Root("name")}
 }
 
 // deployImportID is the import ID of a deploy role: N on the default JWT
@@ -237,7 +237,7 @@ func (r *ciDeployRoleResource) Read(ctx context.Context, req resource.ReadReques
 		removeFromState(ctx, resp, state.Name.ValueString(), "the deploy role is gone and its policy is not this project's")
 		return
 	}
-	warnOtherOwner(&resp.Diagnostics, fmt.Sprintf("the policy %q of the deploy role %s", d.PolicyName(), d.RolePath(state.JWTMount.ValueString())), verdict)
+	r.ownership(d, state.JWTMount.ValueString(), false).observe(ctx, &resp.Diagnostics, importing, o.judged(r.client.Env(), d, state.JWTMount.ValueString()))
 	state.setFromVault(ctx, d, o.role, o.policy, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
@@ -259,7 +259,7 @@ func (r *ciDeployRoleResource) Update(ctx context.Context, req resource.UpdateRe
 		return
 	}
 	d, ok := r.deployRole(plan.Name.ValueString(), &resp.Diagnostics)
-	if !ok || !r.checkJWTMount(ctx, plan.JWTMount.ValueString(), true, &resp.Diagnostics) || !r.checkMountLayout(ctx, d, &plan, &resp.Diagnostics) {
+	if !ok || !r.checkJWTMount(ctx, plan.JWTMount.ValueString(), &resp.Diagnostics) || !r.checkMountLayout(ctx, d, &plan, &resp.Diagnostics) {
 		return
 	}
 	role, ok := r.prepareWrite(ctx, d, &plan, &resp.Diagnostics)

@@ -28,6 +28,21 @@ func (o deployRoleObjects) verdict(env naming.Env, d naming.DeployRole) naming.V
 	return env.JudgePolicy(d.PolicyOwner(), o.policy)
 }
 
+// judged is every object the deploy role's names hold, with whose it is.
+// The role goes with its policy: Foreign when the policy is not marked as
+// the provider policy's.
+func (o deployRoleObjects) judged(env naming.Env, d naming.DeployRole, jwtMount string) []existingObject {
+	var out []existingObject
+	v := o.verdict(env, d)
+	if o.policyFound {
+		out = append(out, existingObject{what: fmt.Sprintf("the policy %q (%s) of the deploy role %s", d.PolicyName(), naming.PolicyPath(d.PolicyName()), d.RolePath(jwtMount)), verdict: v})
+	}
+	if o.roleFound && v.Claim == naming.Foreign {
+		out = append(out, existingObject{what: "the role " + d.RolePath(jwtMount), verdict: v})
+	}
+	return out
+}
+
 // readDeployRole reads the role and its policy concurrently.
 func readDeployRole(ctx context.Context, c *vaultclient.Client, d naming.DeployRole, jwtMount string) (deployRoleObjects, error) {
 	var o deployRoleObjects

@@ -45,7 +45,7 @@ func (r *environmentResource) ModifyPlan(ctx context.Context, req resource.Modif
 	if req.State.Raw.IsNull() {
 		// Refuse at plan time what Create would refuse: the plan of a
 		// project pointed at the wrong Vault fails, not its apply.
-		if _, ok := r.preflight(ctx, plan, &resp.Diagnostics); !ok {
+		if _, ok := r.preflight(ctx, plan, false, &resp.Diagnostics); !ok {
 			return
 		}
 	} else {
@@ -64,7 +64,7 @@ func (r *environmentResource) Create(ctx context.Context, req resource.CreateReq
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	pre, ok := r.preflight(ctx, plan, &resp.Diagnostics)
+	pre, ok := r.preflight(ctx, plan, true, &resp.Diagnostics)
 	if !ok || !r.enableMounts(ctx, pre.absentMounts, &resp.Diagnostics) {
 		return
 	}
@@ -94,7 +94,10 @@ func (r *environmentResource) Read(ctx context.Context, req resource.ReadRequest
 		removeFromState(ctx, resp, r.client.Env().Name(), "no stamp at "+r.client.Env().StampDataPath())
 		return
 	}
-	state.setComputed(r.client.Env())
+	env := r.client.Env()
+	importing := state.StampPath.IsNull()
+	r.ownership(state.AdoptExisting).observe(ctx, &resp.Diagnostics, importing, r.judged(st))
+	state.setComputed(env)
 	state.Description = types.StringNull()
 	if d, ok := st.Data[naming.StampDescriptionKey].(string); ok {
 		state.Description = types.StringValue(d)

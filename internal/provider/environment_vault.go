@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/vaultboot/terraform-provider-vaultboot/internal/naming"
 	"github.com/vaultboot/terraform-provider-vaultboot/internal/vaultclient"
@@ -25,7 +26,7 @@ type preflightResult struct {
 // create changes nothing: the stamp mount and the KV mount are absent or KV
 // v2, no stamp anywhere names another environment, and the fixed location
 // is unstamped (or adopt_existing is set).
-func (r *environmentResource) preflight(ctx context.Context, plan environmentResourceModel, diags *diag.Diagnostics) (preflightResult, bool) {
+func (r *environmentResource) preflight(ctx context.Context, plan environmentResourceModel, atApply bool, diags *diag.Diagnostics) (preflightResult, bool) {
 	var pre preflightResult
 	for _, m := range r.mounts() {
 		found, ok := r.checkKVMount(ctx, m, diags)
@@ -40,19 +41,27 @@ func (r *environmentResource) preflight(ctx context.Context, plan environmentRes
 	if !ok {
 		return pre, false
 	}
-	env := r.client.Env()
 	pre.stamped = found
-	if !found || plan.AdoptExisting.ValueBool() {
+	if !found {
 		return pre, true
 	}
-	// The stamp's data carries its marks too, so judging it costs no read
-	// beyond the guard's.
-	v := env.JudgeMetadata(env.StampOwner(), vaultclient.AsStringMap(cur.Data))
-	if v.Claim == naming.Foreign {
-		diags.AddError("Environment Stamp Already Exists", fmt.Sprintf("The Vault at %s is already stamped environment %q at %s; import it or set adopt_existing = true (import ID: %s).", r.client.Address(), cur.Environment, env.StampDataPath(), cur.Environment))
-		return pre, false
-	}
-	return pre, claimMarked(diags, env.Owner(), env.Name(), false, []markedObject{{"the environment stamp at " + env.StampDataPath(), v}})
+	own := r.ownership(plan.AdoptExisting)
+	own.atApply = atApply
+	return pre, own.claim(ctx, diags, r.judged(cur))
+}
+
+// judged: the stamp's data carries its marks too, so judging it costs no
+// read beyond the guard's.
+func (r *environmentResource) judged(cur vaultclient.Stamp) []existingObject {
+	env := r.client.Env()
+	what := fmt.Sprintf("the environment stamp %q at %s on the Vault at %s", cur.Environment, r.client.Env().StampDataPath(), r.client.Address())
+	return []existingObject{{what: what, verdict: env.JudgeMetadata(env.StampOwner(), vaultclient.AsStringMap(cur.Data))}}
+}
+
+// ownership is the stamp's side of every "already exists" decision.
+func (r *environmentResource) ownership(adopt types.Bool) ownership {
+	env := r.client.Env()
+	return ownership{owner: env.Owner(), identity: "environment " + env.StampOwner(), importID: env.Name(), adopt: adopt.ValueBool()}
 }
 
 // mounts are the KV v2 mounts this resource makes sure exist: the stamp's

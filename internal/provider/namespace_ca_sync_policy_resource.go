@@ -48,6 +48,9 @@ func (r *caSyncPolicyResource) ModifyPlan(ctx context.Context, req resource.Modi
 	if err != nil {
 		return // the name's validator reports it
 	}
+	if req.State.Raw.IsNull() && !r.claimExisting(ctx, cs, plan.AdoptExisting, false, &resp.Diagnostics) {
+		return
+	}
 	plan.setNames(cs)
 	plan.setInjectorTLS()
 	plan.Policy, plan.Document = types.StringUnknown(), types.StringUnknown()
@@ -120,7 +123,7 @@ func (r *caSyncPolicyResource) Create(ctx context.Context, req resource.CreateRe
 	if !requireMounts(ctx, r.client, true, &resp.Diagnostics) {
 		return
 	}
-	if !plan.AdoptExisting.ValueBool() && !r.checkNotForeign(ctx, cs, &resp.Diagnostics) {
+	if !r.claimExisting(ctx, cs, plan.AdoptExisting, true, &resp.Diagnostics) {
 		return
 	}
 	// A write that fails part way still records the policy in state:
@@ -218,6 +221,8 @@ func (r *caSyncPolicyResource) Read(ctx context.Context, req resource.ReadReques
 		removeFromState(ctx, resp, state.Name.ValueString(), "its document, policy or role is missing")
 		return
 	}
+	importing := state.Policy.IsNull()
+	r.ownership(cs, state.AdoptExisting).observe(ctx, &resp.Diagnostics, importing, got.judged(r.client.Env(), cs))
 	state.setNames(cs)
 	state.Policy = types.StringValue(got.policy)
 	state.TokenPolicies = stringList(nil)
@@ -255,6 +260,26 @@ func (r *caSyncPolicyResource) Delete(ctx context.Context, req resource.DeleteRe
 	if err := r.client.DeleteKVMetadata(ctx, cs.DocumentMetadataPath()); err != nil {
 		addVaultError(&resp.Diagnostics, "Unable to Delete the CA Sync Document", err)
 	}
+}
+
+// claimExisting lets the ownership helper judge the objects a create finds:
+// at plan time, so a refusal fails the plan before any resource is
+// created, and again at apply.
+func (r *caSyncPolicyResource) claimExisting(ctx context.Context, cs naming.CASync, adopt types.Bool, atApply bool, diags *diag.Diagnostics) bool {
+	existing, err := existingCASync(ctx, r.client, cs)
+	if err != nil {
+		addVaultError(diags, "Unable to Check for Existing Objects", err)
+		return false
+	}
+	own := r.ownership(cs, adopt)
+	own.atApply = atApply
+	return own.claim(ctx, diags, existing)
+}
+
+// ownership is the CA sync policy's side of every "already exists"
+// decision.
+func (r *caSyncPolicyResource) ownership(cs naming.CASync, adopt types.Bool) ownership {
+	return ownership{owner: r.client.Env().Owner(), identity: cs.Owner(), importID: cs.Name(), adopt: adopt.ValueBool(), attr: path.Root("name")}
 }
 
 func (r *caSyncPolicyResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"golang.org/x/sync/errgroup"
@@ -35,55 +34,47 @@ func observeCASync(ctx context.Context, c *vaultclient.Client, cs naming.CASync)
 	return o, g.Wait()
 }
 
-// checkNotForeign refuses to take over objects vaultboot did not create for
-// this policy: a policy without our header, a role whose token policies are
-// not exactly ours, a document without our markers.
-func (r *caSyncPolicyResource) checkNotForeign(ctx context.Context, cs naming.CASync, diags *diag.Diagnostics) bool {
+// existingCASync judges the objects a create finds: the policy by its
+// header, the document by its metadata's marks, and the role (which has no
+// marks) as Foreign unless it grants exactly this policy, with which it
+// then goes.
+func existingCASync(ctx context.Context, c *vaultclient.Client, cs naming.CASync) ([]existingObject, error) {
 	var (
 		policy              string
 		role                *vaultclient.KubernetesRole
 		meta                *vaultclient.KVMetadata
 		pFound, rFound      bool
 		mFound              bool
-		pErr, rErr, mErr    error
-		wg                  sync.WaitGroup
 		metadataPath, owner = cs.DocumentMetadataPath(), cs.Owner()
 	)
-	wg.Go(func() { policy, pFound, pErr = r.client.ReadPolicy(ctx, cs.PolicyName()) })
-	wg.Go(func() { role, rFound, rErr = r.client.ReadKubernetesRole(ctx, cs.RolePath()) })
-	wg.Go(func() { meta, mFound, mErr = r.client.ReadKVMetadata(ctx, metadataPath) })
-	wg.Wait()
-	for _, err := range []error{pErr, rErr, mErr} {
-		if err != nil {
-			addVaultError(diags, "Unable to Check for Existing Objects", err)
-			return false
-		}
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() (err error) { policy, pFound, err = c.ReadPolicy(gctx, cs.PolicyName()); return err })
+	g.Go(func() (err error) { role, rFound, err = c.ReadKubernetesRole(gctx, cs.RolePath()); return err })
+	g.Go(func() (err error) { meta, mFound, err = c.ReadKVMetadata(gctx, metadataPath); return err })
+	if err := g.Wait(); err != nil {
+		return nil, err
 	}
-	foreign := func(what string) {
-		diags.AddError("Object Already Exists", fmt.Sprintf("The %s already exists; import it or set adopt_existing = true. It was not created by vaultboot for CA sync policy %q, so create will not take it over (import ID: %s).", what, cs.Name(), cs.Name()))
-	}
-	if pFound && naming.PolicyOwner(policy) != owner {
-		foreign("Vault policy " + naming.PolicyPath(cs.PolicyName()))
+	env := c.Env()
+	var out []existingObject
+	if pFound {
+		out = append(out, existingObject{what: fmt.Sprintf("the policy %q (%s)", cs.PolicyName(), naming.PolicyPath(cs.PolicyName())), verdict: env.JudgePolicy(owner, policy)})
 	}
 	if rFound && !slices.Equal(role.TokenPolicies, []string{cs.PolicyName()}) {
-		foreign("Kubernetes auth role " + cs.RolePath())
-	}
-	if mFound && !naming.IsMarked(meta.CustomMetadata, owner) {
-		foreign("document " + metadataPath)
-	}
-	if diags.HasError() {
-		return false
-	}
-	// The role has no marks: it goes with the policy it grants.
-	env := r.client.Env()
-	var marked []markedObject
-	if pFound {
-		marked = append(marked, markedObject{fmt.Sprintf("the policy %q", cs.PolicyName()), env.JudgePolicy(owner, policy)})
+		out = append(out, existingObject{what: "the Kubernetes auth role " + cs.RolePath(), verdict: naming.Verdict{Claim: naming.Foreign}})
 	}
 	if mFound {
-		marked = append(marked, markedObject{"the document " + metadataPath, env.JudgeMetadata(owner, meta.CustomMetadata)})
+		out = append(out, existingObject{what: "the document " + metadataPath, verdict: env.JudgeMetadata(owner, meta.CustomMetadata)})
 	}
-	return claimMarked(diags, env.Owner(), cs.Name(), false, marked)
+	return out, nil
+}
+
+// judged is what a refresh knows of whose the objects are: the policy's
+// header marks.
+func (o caSyncObjects) judged(env naming.Env, cs naming.CASync) []existingObject {
+	if !o.policyFound {
+		return nil
+	}
+	return []existingObject{{what: fmt.Sprintf("the policy %q", cs.PolicyName()), verdict: env.JudgePolicy(cs.Owner(), o.policy)}}
 }
 
 // write sends the policy (marked by its header), the document's markers,

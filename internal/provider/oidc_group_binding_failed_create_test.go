@@ -118,7 +118,7 @@ func TestAccOIDCGroupBinding_refusedCreateRecordsNothing(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config:      testAccConfig(t, orphanBinding("test", "devs-rforeign", "grp-rforeign", "bindrefused", "", "")),
-				ExpectError: testharness.ErrorRE("Identity Group Already Exists", `"ACC-DEVS-RFOREIGN"`),
+				ExpectError: testharness.ErrorRE("Object Already Exists", `"ACC-DEVS-RFOREIGN"`),
 			},
 			{
 				Config:      testAccConfig(t, orphanBinding("test", "devs-rinternal", "grp-rinternal", "bindrefused", "adopt_existing = true", "")),

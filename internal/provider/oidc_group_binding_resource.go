@@ -105,6 +105,9 @@ func (r *oidcGroupBindingResource) ModifyPlan(ctx context.Context, req resource.
 		resp.Diagnostics.Append(d...)
 	}
 	r.planMount(ctx, &plan, &resp.Diagnostics)
+	if req.State.Raw.IsNull() {
+		r.planClaim(ctx, plan, &resp.Diagnostics)
+	}
 	if policies, ok := knownSetStrings(plan.Policies); ok && !plan.Policies.IsNull() {
 		warnBindingPolicies(ctx, r.client, policies, &resp.Diagnostics)
 	}
@@ -175,17 +178,7 @@ func (r *oidcGroupBindingResource) Create(ctx context.Context, req resource.Crea
 	if !ok {
 		return
 	}
-	// The role is read once the mount is known to be an OIDC/JWT mount:
-	// another method may not answer role paths at all.
-	var roleExists bool
-	if plan.LoginRole != nil {
-		var err error
-		if _, roleExists, err = r.client.ReadRole(ctx, b.LoginRolePath(plan.AuthMount.ValueString())); err != nil {
-			addVaultError(&resp.Diagnostics, "Unable to Read the Login Role", err)
-			return
-		}
-	}
-	if !r.checkForeign(b, plan, existing, roleExists, &resp.Diagnostics) {
+	if !r.claimExisting(ctx, b, plan, existing, true, &resp.Diagnostics) {
 		return
 	}
 	w, ok := r.prepareWrite(ctx, mount, &plan, existing, &resp.Diagnostics)
@@ -208,31 +201,64 @@ func (r *oidcGroupBindingResource) Create(ctx context.Context, req resource.Crea
 	setCreatedState(ctx, &resp.State, &plan, &resp.Diagnostics)
 }
 
-// checkForeign refuses to take over a group or role that is not this
-// binding's, unless adopt_existing. Identity group names are
-// case-insensitive, so "ACC-Devs" made by hand is found and refused too.
-// A login role carries no markers: it counts as ours when the group is ours.
-func (r *oidcGroupBindingResource) checkForeign(b naming.Binding, plan oidcGroupBindingModel, group *vaultclient.IdentityGroup, roleExists bool, diags *diag.Diagnostics) bool {
-	if plan.AdoptExisting.ValueBool() {
-		return true
+// claimExisting judges the group (read by the caller) and the login role a
+// create of the binding finds: at plan time, so a refusal fails the plan
+// before any resource is created, and again at apply. The role is read
+// once the mount is known to be an OIDC/JWT mount: another method may not
+// answer role paths at all.
+func (r *oidcGroupBindingResource) claimExisting(ctx context.Context, b naming.Binding, plan oidcGroupBindingModel, group *vaultclient.IdentityGroup, atApply bool, diags *diag.Diagnostics) bool {
+	var roleExists bool
+	if plan.LoginRole != nil {
+		var err error
+		if _, roleExists, err = r.client.ReadRole(ctx, b.LoginRolePath(plan.AuthMount.ValueString())); err != nil {
+			addVaultError(diags, "Unable to Read the Login Role", err)
+			return false
+		}
 	}
-	ours := group != nil && naming.IsMarked(group.Metadata, b.Owner())
-	if group != nil && !ours {
-		diags.AddAttributeError(path.Root("name"), "Identity Group Already Exists",
-			fmt.Sprintf("The identity group %q (id %s) already exists and is not marked as managed by vaultboot binding %q; import it (terraform import <address> %s) or set adopt_existing = true to take it over.", group.Name, group.ID, b.Owner(), b.Name()))
-		return false
+	return r.checkForeign(ctx, b, plan, group, roleExists, atApply, diags)
+}
+
+// planClaim runs create's ownership decision at plan time, once the name
+// and the mount are known and the mount is a binding mount.
+func (r *oidcGroupBindingResource) planClaim(ctx context.Context, plan oidcGroupBindingModel, diags *diag.Diagnostics) {
+	if plan.Name.IsUnknown() || plan.AuthMount.IsUnknown() || diags.HasError() {
+		return
 	}
-	if roleExists && !ours {
-		diags.AddAttributeError(path.Root("login_role"), "Login Role Already Exists",
-			fmt.Sprintf("The role %s already exists and was not created by this binding; import it (terraform import <address> %s) or set adopt_existing = true to take it over.", b.LoginRolePath(plan.AuthMount.ValueString()), b.Name()))
-		return false
+	b, err := r.client.Env().Binding(plan.Name.ValueString())
+	if err != nil {
+		return // the name's validator reports it
 	}
-	if !ours {
-		return true
+	group, _, err := r.client.ReadIdentityGroupByName(ctx, b.GroupName())
+	if err != nil {
+		addVaultError(diags, "Unable to Read the Identity Group", err)
+		return
 	}
-	// The login role has no marks: it goes with the group.
-	env := r.client.Env()
-	return claimMarked(diags, env.Owner(), b.Name(), false, []markedObject{{fmt.Sprintf("the identity group %q", group.Name), env.JudgeMetadata(b.Owner(), group.Metadata)}})
+	r.claimExisting(ctx, b, plan, group, false, diags)
+}
+
+// checkForeign lets the ownership helper judge the group and login role a
+// create finds. Identity group names are case-insensitive, so "ACC-Devs"
+// made by hand is found and judged too. A login role carries no markers:
+// it goes with the group, and is Foreign when the group is not the
+// binding's.
+func (r *oidcGroupBindingResource) checkForeign(ctx context.Context, b naming.Binding, plan oidcGroupBindingModel, group *vaultclient.IdentityGroup, roleExists, atApply bool, diags *diag.Diagnostics) bool {
+	var objs []existingObject
+	groupVerdict := naming.Verdict{Claim: naming.Foreign}
+	if group != nil {
+		groupVerdict = r.client.Env().JudgeMetadata(b.Owner(), group.Metadata)
+		objs = append(objs, existingObject{what: fmt.Sprintf("the identity group %q (id %s)", group.Name, group.ID), verdict: groupVerdict})
+	}
+	if roleExists && groupVerdict.Claim == naming.Foreign {
+		objs = append(objs, existingObject{what: "the login role " + b.LoginRolePath(plan.AuthMount.ValueString()), verdict: groupVerdict, attr: path.Root("login_role")})
+	}
+	own := r.ownership(b, plan.AdoptExisting)
+	own.atApply = atApply
+	return own.claim(ctx, diags, objs)
+}
+
+// ownership is the binding's side of every "already exists" decision.
+func (r *oidcGroupBindingResource) ownership(b naming.Binding, adopt types.Bool) ownership {
+	return ownership{owner: r.client.Env().Owner(), identity: b.Owner(), importID: b.Name(), adopt: adopt.ValueBool(), attr: path.Root("name")}
 }
 
 func (r *oidcGroupBindingResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -241,6 +267,7 @@ func (r *oidcGroupBindingResource) Read(ctx context.Context, req resource.ReadRe
 	if resp.Diagnostics.HasError() || !checkEnvironment(ctx, r.client, &resp.Diagnostics) {
 		return
 	}
+	importing := state.IdentityGroupID.IsNull()
 	found := r.refresh(ctx, &state, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
@@ -248,6 +275,12 @@ func (r *oidcGroupBindingResource) Read(ctx context.Context, req resource.ReadRe
 	if !found {
 		removeFromState(ctx, resp, state.Name.ValueString(), "its identity group is missing")
 		return
+	}
+	if b, ok := r.binding(state.Name.ValueString(), &resp.Diagnostics); ok {
+		what := fmt.Sprintf("the identity group %q", state.IdentityGroupName.ValueString())
+		meta, _ := knownMapStrings(state.Metadata)
+		verdict := r.client.Env().JudgeMetadata(b.Owner(), meta)
+		r.ownership(b, state.AdoptExisting).observe(ctx, &resp.Diagnostics, importing, []existingObject{{what: what, verdict: verdict}})
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }

@@ -382,7 +382,7 @@ resource "vaultboot_oidc_group_binding" "test" {
 		Steps: []resource.TestStep{
 			{
 				Config:      config("devs-foreign", "grp-foreign", ""),
-				ExpectError: testharness.ErrorRE("Identity Group Already Exists", `"ACC-DEVS-FOREIGN"`, "already exists", "import it", "adopt_existing = true"),
+				ExpectError: testharness.ErrorRE("Object Already Exists", `"ACC-DEVS-FOREIGN"`, "already exists", "import it", "adopt_existing = true"),
 			},
 			{
 				Config:      config("devs-internal", "grp-internal", "adopt_existing = true"),
@@ -394,7 +394,7 @@ resource "vaultboot_oidc_group_binding" "test" {
 			},
 			{
 				Config:      config("devs-frole", "grp-frole", "login_role {\n    bound_audiences = [\"x\"]\n  }"),
-				ExpectError: testharness.ErrorRE("Login Role Already Exists", "auth/bindforeign/role/acc-devs-frole already exists", "adopt_existing = true"),
+				ExpectError: testharness.ErrorRE("Object Already Exists", "auth/bindforeign/role/acc-devs-frole already exists", "adopt_existing = true"),
 			},
 			{
 				// adopt_existing takes the foreign group over: same group,
