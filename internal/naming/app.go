@@ -10,7 +10,7 @@ type App struct {
 
 // App validates an app name and binds it to the environment.
 func (e Env) App(name string) (App, error) {
-	if err := ValidateName(name); err != nil {
+	if err := ValidateAppName(name); err != nil {
 		return App{}, err
 	}
 	return App{env: e, name: name}, nil
@@ -121,7 +121,7 @@ func (e Env) IsAppPolicyName(name string) bool {
 		return false
 	}
 	for _, suffix := range []string{"-read", "-write"} {
-		if a, ok := strings.CutSuffix(rest, suffix); ok && ValidateName(a) == nil {
+		if a, ok := strings.CutSuffix(rest, suffix); ok && ValidateAppName(a) == nil {
 			return true
 		}
 	}

@@ -72,6 +72,27 @@ func ValidateName(name string) error {
 	return nil
 }
 
+// reservedAppNames may not name an app: its policies "E-A-read" and
+// "E-A-write" would be the policies of another resource type's objects
+// named "read" and "write".
+var reservedAppNames = map[string]string{
+	"deploy":  `the deploy roles (vaultboot_ci_deploy_role) named "read" and "write", whose policies are "<environment>-deploy-read" and "<environment>-deploy-write"`,
+	"ca-sync": `the CA sync policies (vaultboot_namespace_ca_sync_policy) named "read" and "write", whose policies and Kubernetes roles are "<environment>-ca-sync-read" and "<environment>-ca-sync-write"`,
+}
+
+// ValidateAppName checks an app name: a name (ValidateName) that no other
+// resource type's objects can share. App "deploy" would get the policies
+// "E-deploy-read" and "E-deploy-write", which are deploy roles' policies.
+func ValidateAppName(name string) error {
+	if err := ValidateName(name); err != nil {
+		return err
+	}
+	if other, ok := reservedAppNames[name]; ok {
+		return fmt.Errorf("%s is a reserved app name: the app's policies \"<environment>-%s-read\" and \"<environment>-%s-write\" would collide with %s; choose another app name", Describe(name), name, name, other)
+	}
+	return nil
+}
+
 // ValidateEnvironment checks the provider's environment name.
 func ValidateEnvironment(env string) error {
 	if !envRE.MatchString(env) {

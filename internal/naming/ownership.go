@@ -54,6 +54,10 @@ const (
 	Ours
 	// OtherOwner: marked for this identity by another project.
 	OtherOwner
+	// OtherResource: marked by vaultboot for another identity, i.e. the
+	// object of another vaultboot resource; never to be imported or
+	// adopted under this one.
+	OtherResource
 )
 
 // String names the claim in logs.
@@ -65,19 +69,27 @@ func (c Claim) String() string {
 		return "ours"
 	case OtherOwner:
 		return "other-owner"
+	case OtherResource:
+		return "other-resource"
 	}
 	return fmt.Sprintf("claim(%d)", int(c))
 }
 
-// Verdict is a Claim with the owner the marks name.
+// Verdict is a Claim with the owner the marks name and, for
+// OtherResource, the identity they name.
 type Verdict struct {
-	Claim Claim
-	Owner string
+	Claim    Claim
+	Owner    string
+	Identity string
 }
 
 func (e Env) judge(identity, markedIdentity, markedOwner string, marked bool) Verdict {
 	switch {
-	case !marked || markedIdentity != identity || markedOwner == "":
+	case !marked || markedIdentity == "":
+		return Verdict{Claim: Foreign}
+	case markedIdentity != identity:
+		return Verdict{Claim: OtherResource, Owner: markedOwner, Identity: markedIdentity}
+	case markedOwner == "":
 		return Verdict{Claim: Foreign}
 	case markedOwner == e.project:
 		return Verdict{Claim: Ours, Owner: markedOwner}

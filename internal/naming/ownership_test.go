@@ -1,6 +1,9 @@
 package naming
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestValidateOwner(t *testing.T) {
 	for _, ok := range []string{"platform/vault-config", "acme/infra/vault", "a", "team_a/repo.v2", "gitlab.example.com:group/x"} {
@@ -16,7 +19,8 @@ func TestValidateOwner(t *testing.T) {
 }
 
 // Marks carry identity and owner; a judge tells the four cases apart, for
-// metadata and for policy headers alike.
+// metadata and for policy headers alike: another identity's marks are
+// another vaultboot resource's object, never to be adopted under this one.
 func TestJudgeMarks(t *testing.T) {
 	base := testEnv(t)
 	a, _ := base.WithOwner("team/a")
@@ -31,10 +35,10 @@ func TestJudgeMarks(t *testing.T) {
 		doc  string
 		want Verdict
 	}{
-		{"ours", appA.Markers(), appA.ReadPolicy(), Verdict{Ours, "team/a"}},
-		{"another project", appB.Markers(), appB.ReadPolicy(), Verdict{OtherOwner, "team/b"}},
+		{"ours", appA.Markers(), appA.ReadPolicy(), Verdict{Claim: Ours, Owner: "team/a"}},
+		{"another project", appB.Markers(), appB.ReadPolicy(), Verdict{Claim: OtherOwner, Owner: "team/b"}},
 		{"marks without an owner", noOwner.Markers(), noOwner.ReadPolicy(), Verdict{Claim: Foreign}},
-		{"another identity", other.Markers(), other.ReadPolicy(), Verdict{Claim: Foreign}},
+		{"another identity", other.Markers(), other.ReadPolicy(), Verdict{Claim: OtherResource, Owner: "team/a", Identity: "production/billing"}},
 		{"hand-made", map[string]string{"team": "x"}, "path \"x\" {\n  capabilities = [\"read\"]\n}\n", Verdict{Claim: Foreign}},
 	}
 	for _, c := range cases {
@@ -47,5 +51,33 @@ func TestJudgeMarks(t *testing.T) {
 	}
 	if PolicyProject(appA.WritePolicy()) != "team/a" || PolicyOwner(appA.WritePolicy()) != "production/payments" {
 		t.Errorf("header: %q", appA.WritePolicy()[:80])
+	}
+}
+
+// An app named "deploy" or "ca-sync" would own policies of deploy roles or
+// CA sync policies named "read" and "write"; the message names what it
+// would collide with.
+func TestValidateAppNameReserved(t *testing.T) {
+	env := testEnv(t)
+	for name, want := range map[string]string{"deploy": "vaultboot_ci_deploy_role", "ca-sync": "vaultboot_namespace_ca_sync_policy"} {
+		err := ValidateAppName(name)
+		if err == nil || !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), "<environment>-"+name+"-read") {
+			t.Errorf("app %q: %v, want a refusal naming %s", name, err, want)
+		}
+		if _, err := env.App(name); err == nil {
+			t.Errorf("Env.App(%q) accepted a reserved name", name)
+		}
+		if env.IsAppPolicyName(env.Name() + "-" + name + "-read") {
+			t.Errorf("%s-%s-read counted as an app's policy", env.Name(), name)
+		}
+		// The other types keep the name: a deploy role "deploy" is "E-deploy-deploy".
+		if _, err := env.DeployRole(name); err != nil {
+			t.Errorf("deploy role %q: %v", name, err)
+		}
+	}
+	for _, ok := range []string{"deployer", "ca", "sync", "payments"} {
+		if err := ValidateAppName(ok); err != nil {
+			t.Errorf("app %q: %v", ok, err)
+		}
 	}
 }

@@ -61,7 +61,7 @@ func (d *appSecretPathDataSource) Schema(_ context.Context, _ datasource.SchemaR
 			"app": schema.StringAttribute{
 				MarkdownDescription: "The app name `A`: " + naming.NameRule + ".",
 				Required:            true,
-				Validators:          []validator.String{validName()},
+				Validators:          []validator.String{validAppName()},
 			},
 			"id":              computed("The app name."),
 			"path":            computed("The secret's logical KV path `E/A`."),

@@ -265,7 +265,7 @@ func (r *appSecretPathResource) Delete(ctx context.Context, req resource.DeleteR
 // destroy are not stored in Vault, so an import starts them at their
 // defaults; the Read that follows reads every stored field back.
 func (r *appSecretPathResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	if err := naming.ValidateName(req.ID); err != nil {
+	if err := naming.ValidateAppName(req.ID); err != nil {
 		resp.Diagnostics.AddError("Invalid Import ID", fmt.Sprintf("The import ID is the app name. %s.", capitalize(err.Error())))
 		return
 	}

@@ -25,7 +25,7 @@ func (r *appSecretPathResource) Schema(_ context.Context, _ resource.SchemaReque
 	attrs := appComputedAttributes()
 	for name, a := range map[string]schema.Attribute{
 		"id":  idAttribute("The app name, as used by `terraform import`."),
-		"app": nameAttribute("The app name `A`: " + naming.NameRule + ". It may not start with `deploy-` or `ca-sync-`. Changing it replaces the resource."),
+		"app": appNameAttribute(),
 		"description": schema.StringAttribute{
 			MarkdownDescription: "What the app is, stored in the secret's KV metadata (key `" + naming.DescriptionKey + "`). Up to 512 printable bytes; `\"\"` means no description, like leaving it out (both read back as `\"\"`).",
 			Optional:            true,

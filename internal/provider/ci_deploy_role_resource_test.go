@@ -279,8 +279,9 @@ resource "vaultboot_ci_deploy_role" "test" {
 			{Config: cfg("deploy-x", `{ project_path = ["a/b"] }`, ""), ExpectError: testharness.ErrorRE("Invalid Name", "reserved prefix")},
 			{Config: cfg("main", `{ project_path = ["a/b"] }`, "  token_ttl = \"24h\"\n"), ExpectError: testharness.ErrorRE("Invalid Token TTL", "outside 1m to 2h")},
 			{Config: cfg("main", `{ project_path = ["a/b"] }`, "  binding_auth_mounts = [\""+mount+"\"]\n"), ExpectError: testharness.ErrorRE("Invalid Provider Policy Input", "cannot also be a group binding mount")},
-			{Config: strings.Replace(cfg("main", `{ project_path = ["a/b"] }`, ""), mount, "deploy-missing-mount", 1), ExpectError: testharness.ErrorRE("JWT Auth Mount Not Found", "auth/deploy-missing-mount")},
-			{Config: cfg("foreign", `{ project_path = ["a/b"] }`, ""), ExpectError: testharness.ErrorRE("Object Already Exists", "import it")},
+			// A missing mount and a foreign role fail the plan, not the apply.
+			{Config: strings.Replace(cfg("main", `{ project_path = ["a/b"] }`, ""), mount, "deploy-missing-mount", 1), PlanOnly: true, ExpectError: testharness.ErrorRE("JWT Auth Mount Not Found", "auth/deploy-missing-mount")},
+			{Config: cfg("foreign", `{ project_path = ["a/b"] }`, ""), PlanOnly: true, ExpectError: testharness.ErrorRE("Object Already Exists", "import it")},
 		},
 	})
 }

@@ -58,6 +58,9 @@ func (o ownership) claim(ctx context.Context, diags *diag.Diagnostics, objs []ex
 			}
 			o.warn(diags, "Adopting Another Project's Object",
 				fmt.Sprintf("%s was managed by %q; adopt_existing = true marks it as managed by %q now. Remove it from %q's configuration or state, or both projects will fight over it.", capitalize(obj.what), obj.verdict.Owner, o.owner, obj.verdict.Owner))
+		case naming.OtherResource:
+			o.refuse(diags, obj, "Object of Another vaultboot Resource",
+				fmt.Sprintf("%s belongs to vaultboot's %s (its marks say so), not to %s, so it can be neither imported nor adopted here, whatever adopt_existing says. Choose another name.", capitalize(obj.what), obj.verdict.Identity, o.identity))
 		}
 	}
 	return !diags.HasError()

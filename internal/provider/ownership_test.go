@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	fwresource "github.com/hashicorp/terraform-plugin-framework/resource"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -49,7 +51,7 @@ func metadataProject(t *testing.T, v *testharness.Vault, app naming.App) string 
 
 // TestAccOwnership_twoProjects: v1 let project B's create take over
 // project A's app (marked "E/A" by any vaultboot), rebind it, and the two
-// projects flip-flopped forever. Now B's create fails naming A, A's
+// projects flip-flopped forever. Now B's plan fails naming A, A's
 // objects are untouched and A's plan stays empty.
 func TestAccOwnership_twoProjects(t *testing.T) {
 	v := testharness.StartVault(t)
@@ -59,7 +61,9 @@ func TestAccOwnership_twoProjects(t *testing.T) {
 		resource.Test(t, resource.TestCase{
 			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 			Steps: []resource.TestStep{{
+				// The plan already fails, before any resource is created.
 				Config:      appConfig(v, "team/b", "shared"),
+				PlanOnly:    true,
 				ExpectError: testharness.ErrorRE("Object Managed by Another Project", `already managed by "team/a"`, "import it here", "or remove it there"),
 			}},
 		})
@@ -247,5 +251,82 @@ func TestAccOwnership_refreshWarnsWhenTakenOver(t *testing.T) {
 	}
 	if resp.Diagnostics.HasError() || !warned {
 		t.Fatalf("refresh: %v", resp.Diagnostics)
+	}
+}
+
+// TestOwnershipClaim: the one decision for every object a create finds,
+// by verdict and adopt_existing, at plan time (warnings shown) and at apply
+// (only refusals). Another vaultboot resource's object is refused even
+// with adopt_existing: adopting it would hand one resource's policy to
+// another (an app "deploy" once took a deploy role's).
+func TestOwnershipClaim(t *testing.T) {
+	obj := func(c naming.Claim) []existingObject {
+		return []existingObject{{what: `the policy "acc-x-read"`, verdict: naming.Verdict{Claim: c, Owner: "team/b", Identity: "acc/_provider"}}}
+	}
+	for _, c := range []struct {
+		claim          naming.Claim
+		adopt, atApply bool
+		ok             bool
+		want           string // the one diagnostic's summary, "" for none
+	}{
+		{claim: naming.Ours, ok: true},
+		{claim: naming.Foreign, want: "Object Already Exists"},
+		{claim: naming.Foreign, adopt: true, ok: true},
+		{claim: naming.OtherOwner, want: "Object Managed by Another Project"},
+		{claim: naming.OtherOwner, adopt: true, ok: true, want: "Adopting Another Project's Object"},
+		{claim: naming.OtherOwner, adopt: true, atApply: true, ok: true},
+		{claim: naming.OtherResource, want: "Object of Another vaultboot Resource"},
+		{claim: naming.OtherResource, adopt: true, want: "Object of Another vaultboot Resource"},
+	} {
+		t.Run(fmt.Sprintf("%s/adopt=%v/apply=%v", c.claim, c.adopt, c.atApply), func(t *testing.T) {
+			o := ownership{owner: "team/a", identity: "acc/x", importID: "x", adopt: c.adopt, attr: path.Root("app"), atApply: c.atApply}
+			var diags diag.Diagnostics
+			ok := o.claim(context.Background(), &diags, obj(c.claim))
+			if ok != c.ok || (c.want == "") != (len(diags) == 0) || (c.want != "" && (len(diags) != 1 || diags[0].Summary() != c.want)) {
+				t.Fatalf("ok = %v, diagnostics %v; want ok = %v and %q", ok, diags, c.ok, c.want)
+			}
+			if c.claim == naming.OtherResource && !strings.Contains(diags[0].Detail(), `belongs to vaultboot's acc/_provider`) {
+				t.Errorf("the refusal does not name the other resource: %s", diags[0].Detail())
+			}
+			if c.claim == naming.Foreign && !c.adopt && !strings.Contains(diags[0].Detail(), "already exists; import it or set adopt_existing = true") {
+				t.Errorf("the refusal does not say what to do: %s", diags[0].Detail())
+			}
+		})
+	}
+}
+
+// TestOwnershipObserve: one warning per other project, on refresh and on
+// import, naming every object it marks.
+func TestOwnershipObserve(t *testing.T) {
+	o := ownership{owner: "team/a", identity: "acc/x", importID: "x"}
+	objs := []existingObject{
+		{what: "the KV secret acc/x", verdict: naming.Verdict{Claim: naming.OtherOwner, Owner: "team/b"}},
+		{what: `the policy "acc-x-read"`, verdict: naming.Verdict{Claim: naming.OtherOwner, Owner: "team/b"}},
+		{what: `the policy "acc-x-write"`, verdict: naming.Verdict{Claim: naming.Ours, Owner: "team/a"}},
+	}
+	for importing, want := range map[bool]string{false: "Managed by Another Project", true: "Importing Another Project's Object"} {
+		var diags diag.Diagnostics
+		o.observe(context.Background(), &diags, importing, objs)
+		if len(diags) != 1 || diags[0].Summary() != want || !strings.Contains(diags[0].Detail(), `The KV secret acc/x and the policy "acc-x-read": `) || strings.Contains(diags[0].Detail(), "acc-x-write") {
+			t.Errorf("importing = %v: %v, want one %q warning naming both of team/b's objects", importing, diags, want)
+		}
+	}
+}
+
+// TestAccAppSecretPath_reservedNames: an app "deploy" got the policies
+// "E-deploy-read" and "E-deploy-write", which are the deploy roles "read"
+// and "write"'s; "ca-sync" collided the same way with CA sync policies.
+// Both are refused at plan time, saying with what they would collide.
+func TestAccAppSecretPath_reservedNames(t *testing.T) {
+	v := testharness.Shared(t)
+	for _, c := range []struct{ name, other string }{{"deploy", "vaultboot_ci_deploy_role"}, {"ca-sync", "vaultboot_namespace_ca_sync_policy"}} {
+		resource.Test(t, resource.TestCase{
+			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+			Steps: []resource.TestStep{{
+				Config:      appConfig(v, testharness.Owner, c.name),
+				PlanOnly:    true,
+				ExpectError: testharness.ErrorRE("Invalid Name", fmt.Sprintf("%q is a reserved app name", c.name), c.other),
+			}},
+		})
 	}
 }

@@ -6,6 +6,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+
+	"github.com/vaultboot/terraform-provider-vaultboot/internal/naming"
 )
 
 // The schema pieces every resource shares, defined once so their rules and
@@ -29,6 +31,14 @@ func nameAttribute(description string) schema.StringAttribute {
 		Validators:          []validator.String{validName()},
 		PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
 	}
+}
+
+// appNameAttribute is an app's name: a name that no other resource type's
+// objects can share (not "deploy" or "ca-sync").
+func appNameAttribute() schema.StringAttribute {
+	a := nameAttribute("The app name `A`: " + naming.NameRule + ". It may not start with `deploy-` or `ca-sync-`, nor be `deploy` or `ca-sync` (its policies would be a deploy role's or a CA sync policy's). Changing it replaces the resource.")
+	a.Validators = []validator.String{validAppName()}
+	return a
 }
 
 // adoptExistingAttribute is the one opt-in to taking over existing objects;

@@ -39,6 +39,12 @@ func validName() validator.String {
 	return stringCheck{description: "Name", check: naming.ValidateName}
 }
 
+// validAppName accepts app names: names no other resource type's objects
+// can share.
+func validAppName() validator.String {
+	return stringCheck{description: "Name", check: naming.ValidateAppName}
+}
+
 // validEnvironment accepts environment names (the naming contract).
 func validEnvironment() validator.String {
 	return stringCheck{description: "Environment", check: naming.ValidateEnvironment}
