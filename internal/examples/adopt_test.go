@@ -162,3 +162,68 @@ func moveIntoForEach(t *testing.T, dir string) {
 		t.Fatal(err)
 	}
 }
+
+// TestAccAdoptExistingWarnsWhatChanges: adopt_existing = true on
+// hand-made conventions planned only "+ create", then silently dropped the
+// hand-made custom_metadata key and changed max_versions and token_ttl.
+// The plan now warns, one entry per field, with what it was and will be;
+// keys kept by setting them stay untouched, and the secret's versions
+// survive the apply.
+func TestAccAdoptExistingWarnsWhatChanges(t *testing.T) {
+	v := testharness.StartVault(t)
+	const env = "legacy"
+	handMadeConventions(t, v, env)
+	tf := newTerraform(t)
+	dir := t.TempDir()
+	vars := map[string]string{"VAULT_ADDR": v.Addr, "VAULT_TOKEN": v.Token, "VAULTBOOT_OWNER": "platform/legacy-vault"}
+	config := func(customMetadata string) string {
+		return `
+terraform {
+  required_providers {
+    vaultboot = { source = "vaultboot/vaultboot" }
+  }
+}
+
+provider "vaultboot" {
+  environment = "` + env + `"
+}
+
+resource "vaultboot_app_secret_path" "payments" {
+  app            = "payments"
+  adopt_existing = true` + customMetadata + `
+  kubernetes {
+    namespaces       = ["payments"]
+    service_accounts = ["payments", "payments-worker"]
+  }
+}
+`
+	}
+	writeFile(t, dir, "main.tf", config(""))
+	out := strings.Join(strings.Fields(tf.must(t, dir, vars, "plan", "-no-color")), " ")
+	for _, want := range []string{
+		"Warning: Adoption Overwrites Existing Settings",
+		`existing objects of app "payments" follow this configuration, which changes`,
+		"max_versions: 5 → 10",
+		`custom_metadata["team"]: removed (set it in custom_metadata to keep it)`,
+		"kubernetes.token_ttl: 1h0m0s → the mount's default",
+		`the policy "legacy-payments-read": its text is replaced by the naming contract's`,
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the adopting plan does not say %q:\n%s", want, out)
+		}
+	}
+	if _, warning, _ := strings.Cut(out, "Adoption Overwrites Existing Settings"); strings.Contains(warning, "kubernetes.namespaces") || strings.Contains(warning, "cas_required") {
+		t.Errorf("the warning lists fields that do not change:\n%s", warning)
+	}
+
+	writeFile(t, dir, "main.tf", config("\n  max_versions   = 5\n  custom_metadata = { team = \"payments\" }"))
+	out = strings.Join(strings.Fields(tf.must(t, dir, vars, "plan", "-no-color")), " ")
+	if strings.Contains(out, "max_versions:") || strings.Contains(out, "custom_metadata[") {
+		t.Errorf("fields the configuration keeps are still listed:\n%s", out)
+	}
+	tf.must(t, dir, vars, "apply", "-no-color", "-auto-approve")
+	meta := v.Read(t, "secret/metadata/"+env+"/payments").Data
+	if meta["current_version"] != json.Number("2") || meta["max_versions"] != json.Number("5") || dig(meta, "custom_metadata", "team") != "payments" {
+		t.Errorf("after adoption: current_version %v, max_versions %v, custom_metadata %v; want 2, 5 and team = payments kept", meta["current_version"], meta["max_versions"], meta["custom_metadata"])
+	}
+}

@@ -1,9 +1,9 @@
 package examples
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"testing"
 
@@ -70,9 +70,25 @@ resource "vaultboot_ci_deploy_role" "release" {
 `
 }
 
-// countOf counts the diagnostics with summary in Terraform's output.
-func countOf(out, summary string) int {
-	return len(regexp.MustCompile(`(?m)^│ Warning: `+regexp.QuoteMeta(summary)+`$|(?m)^│ Error: `+regexp.QuoteMeta(summary)+`$`).FindAllString(out, -1))
+// countOf counts the distinct diagnostics with summary in the output of a
+// Terraform command run with -json: Terraform's human view folds similar
+// warnings into one, and an apply plans each resource again, repeating
+// the plan's warnings.
+func countOf(t *testing.T, out, summary string) int {
+	t.Helper()
+	details := map[string]bool{}
+	for _, line := range strings.Split(out, "\n") {
+		var msg struct {
+			Type       string `json:"type"`
+			Diagnostic struct {
+				Summary, Detail string
+			} `json:"diagnostic"`
+		}
+		if json.Unmarshal([]byte(line), &msg) == nil && msg.Type == "diagnostic" && msg.Diagnostic.Summary == summary {
+			details[msg.Diagnostic.Detail] = true
+		}
+	}
+	return len(details)
 }
 
 // TestAccOwnershipAcrossProjects: every "already exists" decision of every
@@ -97,13 +113,13 @@ func TestAccOwnershipAcrossProjects(t *testing.T) {
 	tf.must(t, a, env("team/a"), "apply", "-no-color", "-auto-approve")
 
 	writeFile(t, b, "main.tf", fiveResources(false))
-	out, err := tf.run(b, env("team/b"), "apply", "-no-color", "-auto-approve")
+	out, err := tf.run(b, env("team/b"), "apply", "-json", "-auto-approve")
 	if err == nil {
 		t.Fatalf("project B's create of project A's objects succeeded:\n%s", out)
 	}
 	// The stamp, the app's KV secret and two policies, the group, the CA
 	// sync policy and document, the deploy policy: eight objects.
-	if n := countOf(out, "Object Managed by Another Project"); n != 8 || !strings.Contains(out, `already managed by "team/a"`) {
+	if n := countOf(t, out, "Object Managed by Another Project"); n != 8 || !strings.Contains(out, `already managed by \"team/a\"`) {
 		t.Errorf("project B's create: %d refusals naming team/a, want 8:\n%s", n, out)
 	}
 
@@ -129,8 +145,8 @@ import {
   id = "release"
 }
 `)
-	out = tf.must(t, b, env("team/b"), "plan", "-no-color")
-	if n := countOf(out, "Importing Another Project's Object"); n != 5 {
+	out = tf.must(t, b, env("team/b"), "plan", "-json")
+	if n := countOf(t, out, "Importing Another Project's Object"); n != 5 {
 		t.Errorf("project B's import plan: %d import warnings, want one per resource (5):\n%s", n, out)
 	}
 	if err := os.Remove(filepath.Join(b, "imports.tf")); err != nil {
@@ -138,13 +154,13 @@ import {
 	}
 
 	writeFile(t, b, "main.tf", fiveResources(true))
-	out = tf.must(t, b, env("team/b"), "apply", "-no-color", "-auto-approve")
-	if n := countOf(out, "Adopting Another Project's Object"); n != 8 {
+	out = tf.must(t, b, env("team/b"), "apply", "-json", "-auto-approve")
+	if n := countOf(t, out, "Adopting Another Project's Object"); n != 8 {
 		t.Errorf("project B's adopting apply: %d adoption warnings, want 8 (one per object):\n%s", n, out)
 	}
 
-	out = tf.must(t, a, env("team/a"), "plan", "-no-color")
-	if n := countOf(out, "Managed by Another Project"); n != 5 || !strings.Contains(out, `managed by "team/b" now`) {
+	out = tf.must(t, a, env("team/a"), "plan", "-json")
+	if n := countOf(t, out, "Managed by Another Project"); n != 5 || !strings.Contains(out, `managed by \"team/b\" now`) {
 		t.Errorf("project A's refresh: %d warnings naming team/b, want one per resource (5):\n%s", n, out)
 	}
 }

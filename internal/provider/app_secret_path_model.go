@@ -2,6 +2,9 @@ package provider
 
 import (
 	"context"
+	"fmt"
+	"maps"
+	"slices"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -159,6 +162,83 @@ func (m *appSecretPathModel) desired(ctx context.Context, app naming.App) (appDe
 		d.role = role
 	}
 	return d, diags
+}
+
+// adoptionChanges lists, one line per field, what writing d changes in the
+// objects an adopting create found (KV settings, the description, each
+// custom_metadata key of its own, the role's bindings and TTLs), so the
+// plan can say what adopt_existing = true will overwrite.
+func adoptionChanges(app naming.App, got appObjects, d appDesired) []string {
+	var out []string
+	change := func(field string, from, to any) {
+		if from != to {
+			out = append(out, fmt.Sprintf("%s: %v → %v", field, from, to))
+		}
+	}
+	if m := got.meta; m != nil {
+		change("max_versions", m.MaxVersions, d.meta.MaxVersions)
+		change("cas_required", m.CASRequired, d.meta.CASRequired)
+		change("delete_version_after", ttlText(m.DeleteVersionAfter), ttlText(d.meta.DeleteVersionAfter))
+		change("description", fmt.Sprintf("%q", m.CustomMetadata[naming.DescriptionKey]), fmt.Sprintf("%q", d.meta.CustomMetadata[naming.DescriptionKey]))
+		have, want := naming.UserMetadata(m.CustomMetadata), naming.UserMetadata(d.meta.CustomMetadata)
+		for _, k := range slices.Sorted(maps.Keys(have)) {
+			if v, ok := want[k]; !ok {
+				out = append(out, fmt.Sprintf("custom_metadata[%q]: removed (set it in custom_metadata to keep it)", k))
+			} else if v != have[k] {
+				out = append(out, fmt.Sprintf("custom_metadata[%q]: %q → %q", k, have[k], v))
+			}
+		}
+	}
+	if r, w := got.role, d.role; r != nil && w != nil {
+		change("kubernetes.namespaces", sortedText(r.Namespaces), sortedText(w.Namespaces))
+		change("kubernetes.service_accounts", sortedText(r.ServiceAccountNames), sortedText(w.ServiceAccountNames))
+		change("kubernetes.audience", fmt.Sprintf("%q", r.Audience), fmt.Sprintf("%q", w.Audience))
+		change("kubernetes.token_ttl", secondsText(r.TokenTTL), secondsText(w.TokenTTL))
+		change("kubernetes.token_max_ttl", secondsText(r.TokenMaxTTL), secondsText(w.TokenMaxTTL))
+		change("kubernetes.token_policies", sortedText(r.TokenPolicies), sortedText(w.TokenPolicies))
+	}
+	for _, p := range []struct {
+		name string
+		doc  *string
+		want string
+	}{{app.ReadPolicyName(), got.readDoc, app.ReadPolicy()}, {app.WritePolicyName(), got.writeDoc, app.WritePolicy()}} {
+		if p.doc != nil && *p.doc != p.want {
+			out = append(out, fmt.Sprintf("the policy %q: its text is replaced by the naming contract's", p.name))
+		}
+	}
+	return out
+}
+
+// knownForAdoption reports whether every input adoptionChanges compares is
+// known in the plan.
+func (m *appSecretPathModel) knownForAdoption() bool {
+	for _, v := range []attr.Value{m.MaxVersions, m.CASRequired, m.DeleteVersionAfter, m.Description, m.CustomMetadata} {
+		if v.IsUnknown() {
+			return false
+		}
+	}
+	k := m.Kubernetes
+	return k == nil || !(k.Namespaces.IsUnknown() || k.ServiceAccounts.IsUnknown() || k.Audience.IsUnknown() || k.TokenTTL.IsUnknown() || k.TokenMaxTTL.IsUnknown())
+}
+
+func sortedText(ss []string) string {
+	return fmt.Sprintf("%q", slices.Sorted(slices.Values(ss)))
+}
+
+func secondsText(s int64) string {
+	if s == 0 {
+		return "the mount's default"
+	}
+	return (time.Duration(s) * time.Second).String()
+}
+
+// ttlText spells a Vault duration string the way secondsText does.
+func ttlText(s string) string {
+	d, err := time.ParseDuration(s)
+	if err != nil {
+		return s
+	}
+	return d.String()
 }
 
 // setObserved sets the state from what Vault holds. Values equal in meaning

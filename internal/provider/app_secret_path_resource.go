@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -144,7 +145,7 @@ func (r *appSecretPathResource) ModifyPlan(ctx context.Context, req resource.Mod
 	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 	if req.State.Raw.IsNull() {
-		r.claimExisting(ctx, app, plan, false, &resp.Diagnostics)
+		r.planCreate(ctx, app, plan, &resp.Diagnostics)
 		return
 	}
 	// A new environment or KV mount means other Vault objects altogether.
@@ -168,7 +169,7 @@ func (r *appSecretPathResource) Create(ctx context.Context, req resource.CreateR
 	if !requireMounts(ctx, r.client, plan.Kubernetes != nil, &resp.Diagnostics) {
 		return
 	}
-	if !r.claimExisting(ctx, app, plan, true, &resp.Diagnostics) {
+	if _, ok := r.claimExisting(ctx, app, plan, true, &resp.Diagnostics); !ok {
 		return
 	}
 	desired, diags := plan.desired(ctx, app)
@@ -278,18 +279,36 @@ func (r *appSecretPathResource) ImportState(ctx context.Context, req resource.Im
 	markImporting(ctx, resp.Private, &resp.Diagnostics)
 }
 
+// planCreate runs create's checks at plan time: the ownership decision,
+// so a refusal fails the plan before any resource is created, and with
+// adopt_existing a warning listing every field adoption overwrites (the
+// plan itself shows only "create").
+func (r *appSecretPathResource) planCreate(ctx context.Context, app naming.App, plan appSecretPathModel, diags *diag.Diagnostics) {
+	existing, ok := r.claimExisting(ctx, app, plan, false, diags)
+	if !ok || !plan.AdoptExisting.ValueBool() || !plan.knownForAdoption() {
+		return
+	}
+	desired, d := plan.desired(ctx, app)
+	if d.HasError() {
+		return
+	}
+	if changes := adoptionChanges(app, existing, desired); len(changes) > 0 {
+		diags.AddAttributeWarning(path.Root("adopt_existing"), "Adoption Overwrites Existing Settings",
+			fmt.Sprintf("adopt_existing = true makes the existing objects of app %q follow this configuration, which changes %s.", app.Name(), strings.Join(changes, "; ")))
+	}
+}
+
 // claimExisting lets the ownership helper judge the objects a create of
-// the app finds: at plan time, so a refusal fails the plan before any
-// resource is created, and again at apply.
-func (r *appSecretPathResource) claimExisting(ctx context.Context, app naming.App, plan appSecretPathModel, atApply bool, diags *diag.Diagnostics) bool {
+// the app finds: at plan time and again at apply.
+func (r *appSecretPathResource) claimExisting(ctx context.Context, app naming.App, plan appSecretPathModel, atApply bool, diags *diag.Diagnostics) (appObjects, bool) {
 	existing, err := observeApp(ctx, r.client, app)
 	if err != nil {
 		addVaultError(diags, "Unable to Check for Existing App Objects", err)
-		return false
+		return existing, false
 	}
 	own := r.ownership(app, plan.AdoptExisting)
 	own.atApply = atApply
-	return own.claim(ctx, diags, existing.judged(r.client.Env(), app, plan.Kubernetes != nil))
+	return existing, own.claim(ctx, diags, existing.judged(r.client.Env(), app, plan.Kubernetes != nil))
 }
 
 // ownership is the app's side of every "already exists" decision.

@@ -233,7 +233,7 @@ func TestAccEnvironment_existingStampNeedsImport(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config:      v.ProviderBlock("integration") + "resource \"vaultboot_environment\" \"this\" {}\n",
-				ExpectError: testharness.ErrorRE(`already stamped environment "integration"`, "import it or set adopt_existing = true"),
+				ExpectError: testharness.ErrorRE(`The environment stamp "integration" at vaultboot/data/environment`, "already exists; import it or set adopt_existing = true"),
 			},
 			{
 				Config: v.ProviderBlock("integration") + "resource \"vaultboot_environment\" \"this\" {\n  adopt_existing = true\n}\n",

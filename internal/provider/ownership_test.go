@@ -218,7 +218,7 @@ func TestAccOwnership_stamp(t *testing.T) {
 			// The nested same-owner run destroys the stamp at its end.
 			ExpectNonEmptyPlan: true,
 			Check: func(*terraform.State) error {
-				again("team/b", testharness.ErrorRE("Object Managed by Another Project", `The environment stamp at vaultboot/data/environment is already managed by "team/a"`))
+				again("team/b", testharness.ErrorRE("Object Managed by Another Project", `The environment stamp "acc" at vaultboot/data/environment on the Vault at`, `is already managed by "team/a"`))
 				if env, version := stampOf(t, v); env != testAccEnv || version != 1 {
 					return fmt.Errorf("stamp %q version %d after the refused create", env, version)
 				}
