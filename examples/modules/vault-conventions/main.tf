@@ -11,16 +11,35 @@ data "vaultboot_environment" "current" {
 }
 
 locals {
+  # The apps with every input's default (var.apps is "any", so that unknown
+  # keys are refused rather than dropped).
+  apps = {
+    for a, app in var.apps : a => {
+      description      = try(app.description, null)
+      namespaces       = toset(try(app.namespaces, []))
+      service_accounts = toset(try(app.service_accounts, []))
+      token_ttl        = try(app.token_ttl, null)
+      template_format  = try(app.template_format, null)
+      owner_group      = try(tostring(app.owner_group), null)
+      kv = {
+        max_versions         = try(app.kv.max_versions, 10)
+        cas_required         = try(app.kv.cas_required, false)
+        delete_version_after = try(app.kv.delete_version_after, "0s")
+        custom_metadata      = tomap(try(app.kv.custom_metadata, {}))
+      }
+    }
+  }
+
   # Which apps each group writes: the apps it owns plus those it lists.
   group_writes = {
-    for g, group in var.groups : g => setunion(group.writes, [for a, app in var.apps : a if app.owner_group == g])
+    for g, group in var.groups : g => setunion(group.writes, [for a, app in local.apps : a if app.owner_group == g])
   }
 
   # Per app, the CA sync policies with a Secret target whose name selectors
   # cover every one of its namespaces. Label selectors cannot be evaluated
   # here (labels live in the cluster), so they never count as coverage.
   app_ca_sync = {
-    for a, app in var.apps : a => [
+    for a, app in local.apps : a => [
       for p, policy in var.ca_sync_policies : p
       if policy.target.kind == "Secret" && length(app.namespaces) > 0 && alltrue([
         for ns in app.namespaces :
@@ -34,7 +53,7 @@ locals {
 }
 
 resource "vaultboot_app_secret_path" "app" {
-  for_each = var.apps
+  for_each = local.apps
 
   app                  = each.key
   description          = each.value.description

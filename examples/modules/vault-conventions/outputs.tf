@@ -8,7 +8,7 @@ output "apps" {
       write_policy      = app.write_policy
       kubernetes_role   = app.kubernetes == null ? null : app.kubernetes_role
       agent_annotations = app.kubernetes == null ? {} : app.agent_annotations
-      owner_group       = var.apps[a].owner_group
+      owner_group       = local.apps[a].owner_group
       ca_sync_policy    = one(local.app_ca_sync[a])
     }
   }

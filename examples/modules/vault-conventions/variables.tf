@@ -12,25 +12,34 @@ variable "apps" {
   description = <<-EOT
     The apps, keyed by app name (the app's secret lives at E/<key>). Per app:
     namespaces and service_accounts its pods run as (both empty: no Kubernetes
-    role and no injector annotations), owner_group (a key of var.groups: that
-    group gets the app's write policy), the injector's template_format
-    (shell, dotenv or json; default shell), and optional KV settings.
+    role and no injector annotations), owner_group (required: a key of
+    var.groups; that group gets the app's write policy), description,
+    token_ttl, the injector's template_format (shell, dotenv or json; default
+    shell), and kv { max_versions (10), cas_required (false),
+    delete_version_after ("0s"), custom_metadata ({}) }. Any other key is
+    refused: a misspelt input is never silently dropped.
   EOT
-  type = map(object({
-    description      = optional(string)
-    namespaces       = optional(set(string), [])
-    service_accounts = optional(set(string), [])
-    token_ttl        = optional(string)
-    template_format  = optional(string)
-    owner_group      = string
-    kv = optional(object({
-      max_versions         = optional(number, 10)
-      cas_required         = optional(bool, false)
-      delete_version_after = optional(string, "0s")
-      custom_metadata      = optional(map(string), {})
-    }), {})
-  }))
+  # "any", not an object type: Terraform drops the attributes an object type
+  # does not declare, so "cas_requried = true" would plan cas_required =
+  # false without a word. The validations below check every key instead, and
+  # local.apps applies the defaults.
+  type    = any
   default = {}
+
+  validation {
+    condition     = alltrue([for app in values(var.apps) : can(keys(app)) && length(setsubtract(try(keys(app), []), ["description", "namespaces", "service_accounts", "token_ttl", "template_format", "owner_group", "kv"])) == 0])
+    error_message = "Unknown app inputs: ${join(", ", flatten([for name, app in var.apps : [for k in setsubtract(try(keys(app), ["(not an object)"]), ["description", "namespaces", "service_accounts", "token_ttl", "template_format", "owner_group", "kv"]) : "${name}.${k}"]]))}. An app takes description, namespaces, service_accounts, token_ttl, template_format, owner_group and kv; check the spelling."
+  }
+
+  validation {
+    condition     = alltrue([for app in values(var.apps) : length(setsubtract(try(keys(app.kv), []), ["max_versions", "cas_required", "delete_version_after", "custom_metadata"])) == 0])
+    error_message = "Unknown kv inputs: ${join(", ", flatten([for name, app in var.apps : [for k in setsubtract(try(keys(app.kv), []), ["max_versions", "cas_required", "delete_version_after", "custom_metadata"]) : "${name}.kv.${k}"]]))}. kv takes max_versions, cas_required, delete_version_after and custom_metadata; check the spelling."
+  }
+
+  validation {
+    condition     = alltrue([for app in values(var.apps) : can(tostring(app.owner_group))])
+    error_message = "Every app needs owner_group, the key of var.groups whose group writes its secret. Missing in: ${join(", ", [for name, app in var.apps : name if !can(tostring(app.owner_group))])}."
+  }
 
   validation {
     condition     = alltrue([for name in keys(var.apps) : can(regex("^[a-z]([a-z0-9-]{0,38}[a-z0-9])?$", name))])
@@ -38,17 +47,17 @@ variable "apps" {
   }
 
   validation {
-    condition     = alltrue([for name in keys(var.apps) : !startswith(name, "deploy-") && !startswith(name, "ca-sync-")])
-    error_message = "App names may not start with \"deploy-\" or \"ca-sync-\": those names belong to the CI deploy roles and the CA sync policies."
+    condition     = alltrue([for name in keys(var.apps) : !startswith(name, "deploy-") && !startswith(name, "ca-sync-") && !contains(["deploy", "ca-sync"], name)])
+    error_message = "App names may not be \"deploy\" or \"ca-sync\" or start with \"deploy-\" or \"ca-sync-\": their policies would be those of the CI deploy roles and the CA sync policies."
   }
 
   validation {
-    condition     = alltrue([for app in values(var.apps) : length(app.namespaces) == 0 == (length(app.service_accounts) == 0)])
+    condition     = alltrue([for app in values(var.apps) : length(try(app.namespaces, [])) == 0 == (length(try(app.service_accounts, [])) == 0)])
     error_message = "An app's namespaces and service_accounts go together: set both (its pods log in through Kubernetes auth) or neither (no Kubernetes role)."
   }
 
   validation {
-    condition     = alltrue([for app in values(var.apps) : !contains(app.namespaces, "*") && !contains(app.service_accounts, "*")])
+    condition     = alltrue([for app in values(var.apps) : !contains(try(app.namespaces, []), "*") && !contains(try(app.service_accounts, []), "*")])
     error_message = "The module never binds an app to every namespace or every service account (\"*\"): list them."
   }
 }

@@ -133,6 +133,58 @@ run "reserved_app_name_is_rejected" {
   expect_failures = [var.apps]
 }
 
+# A misspelt input was dropped by the object type: cas_requried = true
+# planned cas_required = false, and the rename guide's purge_on_destroy
+# (not a module input) vanished. Both are refused now.
+run "misspelt_kv_input_is_rejected" {
+  command = plan
+
+  variables {
+    apps = {
+      payments = { owner_group = "payments-devs", kv = { cas_requried = true } }
+    }
+  }
+
+  expect_failures = [var.apps]
+}
+
+run "unknown_app_input_is_rejected" {
+  command = plan
+
+  variables {
+    apps = {
+      payments = { owner_group = "payments-devs", purge_on_destroy = true }
+    }
+  }
+
+  expect_failures = [var.apps]
+}
+
+run "app_without_owner_group_is_rejected" {
+  command = plan
+
+  variables {
+    apps = {
+      payments = { namespaces = ["payments"], service_accounts = ["payments"] }
+    }
+  }
+
+  expect_failures = [var.apps]
+}
+
+# App "deploy" would own the deploy roles "read" and "write"'s policies.
+run "app_named_deploy_is_rejected" {
+  command = plan
+
+  variables {
+    apps = {
+      deploy = { owner_group = "payments-devs" }
+    }
+  }
+
+  expect_failures = [var.apps]
+}
+
 run "namespaces_without_service_accounts_are_rejected" {
   command = plan
 
