@@ -14,10 +14,13 @@ import (
 )
 
 // Sample tags of the documented convention: release candidates reach
-// integration only, releases integration and then production.
+// integration only, releases integration and then production, and tags
+// outside it (GitHub's gate once let "v*" without "-rc." reach production)
+// reach neither.
 var (
 	rcTag      = "v1.4.0-rc.1"
 	releaseTag = "v1.4.0"
+	otherTags  = []string{"v1.4.0-beta.1", "v2", "vtest", "v1.4", "v1.4.0-rc.", "release-1.4.0", "v1.4.0.1"}
 )
 
 // gitlabClaims and githubClaims are the ID token claims each CI system
@@ -102,7 +105,11 @@ func TestGitHubActions(t *testing.T) {
 		t.Errorf("permissions.id-token = %v, want write: without it jobs get no ID token", got)
 	}
 	on, _ := doc["on"].(map[string]any)
-	if tags := dig(on, "push", "tags"); tags == nil {
+	var patterns []*regexp.Regexp
+	for _, p := range strs(dig(on, "push", "tags")) {
+		patterns = append(patterns, githubFilter(p))
+	}
+	if len(patterns) == 0 {
 		t.Errorf("on.push.tags is missing: the workflow must run on tags")
 	}
 	audience, _ := dig(doc, "env", "VAULT_AUDIENCE").(string)
@@ -110,7 +117,7 @@ func TestGitHubActions(t *testing.T) {
 	all, _ := doc["jobs"].(map[string]any)
 	for name, raw := range all {
 		job, _ := raw.(map[string]any)
-		jobs = append(jobs, githubJob(t, name, job, audience))
+		jobs = append(jobs, githubJob(t, name, job, audience, patterns))
 	}
 	checkJobs(t, jobs, githubClaims, "github")
 }
@@ -172,6 +179,13 @@ func checkJobs(t *testing.T, jobs []ciJob, issued []string, ci string) {
 	if !applies[releaseTag]["integration"] || !applies[releaseTag]["production"] {
 		t.Errorf("tag %s applies %v, want integration and production", releaseTag, applies[releaseTag])
 	}
+	for _, tag := range otherTags {
+		for _, job := range jobs {
+			if job.applies && job.tags(tag) {
+				t.Errorf("%s: tag %s, outside the convention, applies environments/%s", job.name, tag, job.environment)
+			}
+		}
+	}
 }
 
 // gitlabJob reads a GitLab job, with the keys of the hidden job it extends.
@@ -217,7 +231,7 @@ func gitlabJob(t *testing.T, doc map[string]any, name string, job map[string]any
 
 // githubJob reads a GitHub Actions job. Its `if` is one of the forms the
 // example uses; any other form fails the test rather than pass unchecked.
-func githubJob(t *testing.T, name string, job map[string]any, audience string) ciJob {
+func githubJob(t *testing.T, name string, job map[string]any, audience string, tagPatterns []*regexp.Regexp) ciJob {
 	t.Helper()
 	out := ciJob{name: name, role: str(dig(job, "env", "TF_VAR_deploy_role")), audience: audience, ciEnv: str(job["environment"])}
 	out.environment = strings.TrimPrefix(str(dig(job, "defaults", "run", "working-directory")), "environments/")
@@ -232,7 +246,7 @@ func githubJob(t *testing.T, name string, job map[string]any, audience string) c
 		t.Errorf("%s: no step requests an ID token for $VAULT_AUDIENCE into VAULTBOOT_AUTH_JWT", name)
 	}
 	out.needs = strs(job["needs"])
-	isTag := func(tag string) bool { return regexp.MustCompile(`^v`).MatchString(tag) } // on.push.tags: ["v*"]
+	isTag := func(tag string) bool { return slices.ContainsFunc(tagPatterns, func(re *regexp.Regexp) bool { return re.MatchString(tag) }) }
 	switch cond := str(job["if"]); cond {
 	case "github.event_name == 'pull_request'":
 		out.mergeOnly = true
@@ -249,6 +263,34 @@ func githubJob(t *testing.T, name string, job map[string]any, audience string) c
 	}
 	checkProjectRole(t, out)
 	return out
+}
+
+// githubFilter translates a GitHub Actions filter pattern (on.push.tags)
+// into the regular expression it means: "*" any run of characters but "/",
+// "**" any run, "?" and "+" zero-or-one and one-or-more of what precedes,
+// "[...]" a character class, everything else literal.
+func githubFilter(pattern string) *regexp.Regexp {
+	var b strings.Builder
+	b.WriteString("^")
+	for i := 0; i < len(pattern); i++ {
+		switch c := pattern[i]; {
+		case strings.HasPrefix(pattern[i:], "**"):
+			b.WriteString(".*")
+			i++
+		case c == '*':
+			b.WriteString("[^/]*")
+		case c == '?' || c == '+':
+			b.WriteByte(c)
+		case c == '[':
+			end := strings.IndexByte(pattern[i:], ']')
+			b.WriteString(pattern[i : i+end+1])
+			i += end
+		default:
+			b.WriteString(regexp.QuoteMeta(string(c)))
+		}
+	}
+	b.WriteString("$")
+	return regexp.MustCompile(b.String())
 }
 
 // checkProjectRole checks that the environment project the job runs exists
