@@ -246,7 +246,9 @@ func githubJob(t *testing.T, name string, job map[string]any, audience string, t
 		t.Errorf("%s: no step requests an ID token for $VAULT_AUDIENCE into VAULTBOOT_AUTH_JWT", name)
 	}
 	out.needs = strs(job["needs"])
-	isTag := func(tag string) bool { return slices.ContainsFunc(tagPatterns, func(re *regexp.Regexp) bool { return re.MatchString(tag) }) }
+	isTag := func(tag string) bool {
+		return slices.ContainsFunc(tagPatterns, func(re *regexp.Regexp) bool { return re.MatchString(tag) })
+	}
 	switch cond := str(job["if"]); cond {
 	case "github.event_name == 'pull_request'":
 		out.mergeOnly = true
