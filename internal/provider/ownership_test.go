@@ -91,8 +91,8 @@ func TestAccOwnership_twoProjects(t *testing.T) {
 
 // TestAccOwnership_ownMarksAndImport: a CI runner that died mid-create
 // leaves objects marked by its project and nothing in state; the next
-// create of the same project completes with no flag. Objects marked by a
-// vaultboot without owners are adopted (with a warning). Import of another
+// create of the same project completes with no flag. Objects whose marks
+// name no owner are refused like hand-made ones. Import of another
 // project's app takes its marks over at the next apply.
 func TestAccOwnership_ownMarksAndImport(t *testing.T) {
 	v := testharness.StartVault(t)
@@ -108,7 +108,7 @@ func TestAccOwnership_ownMarksAndImport(t *testing.T) {
 		return app
 	}
 	crashed := leave("team/a", "crashed")
-	v1 := leave("", "older")
+	leave("", "older")
 	foreign := leave("team/b", "moved")
 	marksOf := func(app naming.App, want string) resource.TestCheckFunc {
 		return func(*terraform.State) error {
@@ -127,7 +127,8 @@ func TestAccOwnership_ownMarksAndImport(t *testing.T) {
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{Config: appConfig(v, "team/a", "crashed"), Check: marksOf(crashed, "team/a")},
-			{Config: appConfig(v, "team/a", "older"), Check: marksOf(v1, "team/a")},
+			// Marks without an owner are not this project's: refused.
+			{Config: appConfig(v, "team/a", "older"), PlanOnly: true, ExpectError: testharness.ErrorRE("Object Already Exists", "import it or set adopt_existing = true")},
 			{
 				Config:        appConfig(v, "team/a", "moved"),
 				ResourceName:  "vaultboot_app_secret_path.moved",
