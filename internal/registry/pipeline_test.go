@@ -23,6 +23,7 @@ import (
 // public key the release ships, and the version must come from the tag.
 func TestAccRelease_tagPipeline(t *testing.T) {
 	testharness.Shared(t) // a release build is an acceptance test: skipped without TF_ACC
+	releaseTest(t)
 	root, err := testharness.RepoRoot()
 	if err != nil {
 		t.Fatal(err)
