@@ -323,11 +323,7 @@ func (r *appSecretPathResource) claimExisting(ctx context.Context, app naming.Ap
 	}
 	own := r.ownership(app, plan.AdoptExisting)
 	own.atApply = atApply
-	// Another state's objects are refused at apply only: a tainted create
-	// being replaced still holds its objects during the plan (Terraform
-	// gives that plan no private state to recognise them by), and its
-	// destroy, which runs first, releases them.
-	return existing, own.claim(ctx, diags, existing.judged(r.client.Env(), app, plan.Kubernetes != nil, "", atApply))
+	return existing, own.claim(ctx, diags, existing.judged(r.client.Env(), app, plan.Kubernetes != nil, "", true))
 }
 
 // ownership is the app's side of every "already exists" decision.

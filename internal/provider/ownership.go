@@ -64,9 +64,7 @@ func (o ownership) claim(ctx context.Context, diags *diag.Diagnostics, objs []ex
 					fmt.Sprintf("%s is managed by another Terraform state of %q (state id %s): a copy of this project, or a create of this state that was interrupted before Terraform recorded it. Import it here (import ID: %s) after removing it from the other state, or set adopt_existing = true if it is this state's own leftover.", capitalize(obj.what), obj.verdict.Owner, obj.verdict.State, o.importID))
 				continue
 			}
-			// Judged at apply only (see the app's claimExisting), so
-			// the warning cannot wait for the plan.
-			diags.AddWarning("Adopting Another State's Object",
+			o.warn(diags, "Adopting Another State's Object",
 				fmt.Sprintf("%s was managed by another Terraform state of %q (state id %s); adopt_existing = true makes it this state's. If that state still exists, remove it there, or its destroy deletes the object from under this one.", capitalize(obj.what), obj.verdict.Owner, obj.verdict.State))
 		case naming.OtherResource:
 			o.refuse(diags, obj, "Object of Another vaultboot Resource",

@@ -334,19 +334,17 @@ func TestAccAppSecretPath_reservedNames(t *testing.T) {
 
 // TestAccOwnership_secondState: a copy of a project (same owner, another
 // Terraform state) planned "to add" for the first state's app, took it
-// over silently, and its destroy deleted it from under the first. Its
-// apply now fails like another project's, the first state's plan stays empty,
+// over silently, and its destroy deleted it from under the first. Its plan
+// now fails like another project's, the first state's plan stays empty,
 // and once the first state destroyed the app (its secret kept), any state
-// of the owner may create it again. (The refusal comes at apply, before
-// the first write: during the plan a tainted create being replaced looks
-// the same.)
+// of the owner may create it again.
 func TestAccOwnership_secondState(t *testing.T) {
 	v := testharness.StartVault(t)
 	config := appConfig(v, "team/a", "copied")
 	second := func(want *regexp.Regexp) {
 		resource.Test(t, resource.TestCase{
 			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-			Steps:                    []resource.TestStep{{Config: config, ExpectError: want}},
+			Steps:                    []resource.TestStep{{Config: config, PlanOnly: want != nil, ExpectError: want}},
 		})
 	}
 	resource.Test(t, resource.TestCase{
