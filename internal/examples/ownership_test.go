@@ -164,28 +164,3 @@ import {
 		t.Errorf("project A's refresh: %d warnings naming team/b, want one per resource (5):\n%s", n, out)
 	}
 }
-
-// TestAccOwnershipSecondStateWarns: when a copy of the project (same
-// owner, its own state) adopts an app on purpose, the first state's next
-// refresh says that another state manages it now, instead of co-managing
-// silently until one of them destroys it.
-func TestAccOwnershipSecondStateWarns(t *testing.T) {
-	v := testharness.StartVault(t)
-	tf := newTerraform(t)
-	env := map[string]string{"VAULT_ADDR": v.Addr, "VAULT_TOKEN": v.Token, "VAULTBOOT_OWNER": "team/a"}
-	app := func(adopt string) string {
-		return "terraform {\n  required_providers {\n    vaultboot = { source = \"vaultboot/vaultboot\" }\n  }\n}\n\nprovider \"vaultboot\" {\n  environment = \"shared\"\n}\n\nresource \"vaultboot_app_secret_path\" \"payments\" {\n  app = \"payments\"" + adopt + "\n}\n"
-	}
-	first, copied := t.TempDir(), t.TempDir()
-	writeFile(t, first, "main.tf", app(""))
-	tf.must(t, first, env, "apply", "-no-color", "-auto-approve")
-	writeFile(t, copied, "main.tf", app("\n  adopt_existing = true"))
-	out := tf.must(t, copied, env, "apply", "-json", "-auto-approve")
-	if countOf(t, out, "Adopting Another State's Object") != 1 {
-		t.Errorf("the copy's adoption does not warn that another state managed the app:\n%s", out)
-	}
-	out = tf.must(t, first, env, "plan", "-json")
-	if countOf(t, out, "Managed by Another State") != 1 {
-		t.Errorf("the first state's refresh does not warn that another state manages the app now:\n%s", out)
-	}
-}

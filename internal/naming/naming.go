@@ -29,7 +29,7 @@ const (
 
 // ReservedMetadataKeys are the custom_metadata keys vaultboot writes itself;
 // users may not set them.
-var ReservedMetadataKeys = []string{MarkerKey, OwnerKey, ProjectKey, StateKey, RemovedKey, DescriptionKey}
+var ReservedMetadataKeys = []string{MarkerKey, OwnerKey, ProjectKey, RemovedKey, DescriptionKey}
 
 // IsReservedMetadataKey reports whether key is one of ReservedMetadataKeys.
 func IsReservedMetadataKey(key string) bool {

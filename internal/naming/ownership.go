@@ -16,12 +16,6 @@ const ProjectKey = "vaultboot-project"
 // writes for a project.
 const PolicyProjectPrefix = "# vaultboot project: "
 
-// StateKey is the marker holding the id of the Terraform state whose
-// resource created the object (kept in that resource's private state): a
-// copy of a project has the same owner but another state, and must not
-// take the first state's objects over, nor destroy them from under it.
-const StateKey = "vaultboot-state"
-
 var ownerRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._@:/-]{0,199}$`)
 
 // OwnerRule describes the allowed syntax of the provider's owner.
@@ -64,9 +58,6 @@ const (
 	// object of another vaultboot resource; never to be imported or
 	// adopted under this one.
 	OtherResource
-	// OtherState: marked for this identity and owner by another Terraform
-	// state (a copy of the project, or a create that died unrecorded).
-	OtherState
 )
 
 // String names the claim in logs.
@@ -80,19 +71,16 @@ func (c Claim) String() string {
 		return "other-owner"
 	case OtherResource:
 		return "other-resource"
-	case OtherState:
-		return "other-state"
 	}
 	return fmt.Sprintf("claim(%d)", int(c))
 }
 
 // Verdict is a Claim with the owner the marks name and, for
-// OtherResource, the identity they name, for OtherState the state.
+// OtherResource, the identity they name.
 type Verdict struct {
 	Claim    Claim
 	Owner    string
 	Identity string
-	State    string
 }
 
 func (e Env) judge(identity, markedIdentity, markedOwner string, marked bool) Verdict {
@@ -112,19 +100,6 @@ func (e Env) judge(identity, markedIdentity, markedOwner string, marked bool) Ve
 // JudgeMetadata judges KV custom_metadata or identity group metadata.
 func (e Env) JudgeMetadata(identity string, meta map[string]string) Verdict {
 	return e.judge(identity, meta[OwnerKey], meta[ProjectKey], meta[MarkerKey] == MarkerValue)
-}
-
-// JudgeMetadataInState judges metadata for the resource of the state
-// whose id is stateID ("" at create, before it has one): this owner's marks
-// recorded by another state are OtherState. Marks without a state id, and
-// a kept secret whose conventions were destroyed (any state of the owner
-// may pick it up again), judge as JudgeMetadata does.
-func (e Env) JudgeMetadataInState(identity string, meta map[string]string, stateID string) Verdict {
-	v := e.JudgeMetadata(identity, meta)
-	if marked := meta[StateKey]; v.Claim == Ours && marked != "" && marked != stateID && meta[RemovedKey] == "" {
-		return Verdict{Claim: OtherState, Owner: v.Owner, State: marked}
-	}
-	return v
 }
 
 // JudgePolicy judges a policy document by its header.

@@ -140,14 +140,7 @@ func checkMetadata(v *testharness.Vault, app naming.App, maxVersions int64, casR
 	if got := s.Data["delete_version_after"]; got != deleteAfter {
 		return fmt.Errorf("delete_version_after = %v, want %s", got, deleteAfter)
 	}
-	got := customMetadata(s)
-	// The state id is random: it must be there while a state manages the
-	// app, and gone once its conventions were destroyed.
-	if (got[naming.StateKey] == "") == (got[naming.RemovedKey] == "") {
-		return fmt.Errorf("custom_metadata = %v: want %s exactly when %s is absent", got, naming.StateKey, naming.RemovedKey)
-	}
-	delete(got, naming.StateKey)
-	if !reflect.DeepEqual(got, custom) {
+	if got := customMetadata(s); !reflect.DeepEqual(got, custom) {
 		return fmt.Errorf("custom_metadata = %v, want %v", got, custom)
 	}
 	return nil

@@ -177,9 +177,6 @@ func (r *appSecretPathResource) Create(ctx context.Context, req resource.CreateR
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	id := newStateID()
-	desired.meta.CustomMetadata[naming.StateKey] = id
-	setStateID(ctx, resp.Private, id, &resp.Diagnostics)
 	// A write that fails part way still records the app in state: Terraform
 	// marks it tainted, so the next apply replaces it (or destroy removes
 	// it) and nothing is left outside state. That replacement must not
@@ -213,13 +210,7 @@ func (r *appSecretPathResource) Read(ctx context.Context, req resource.ReadReque
 		removeFromState(ctx, resp, app.Name(), "its KV metadata, a policy or its role is missing or not marked as this app's")
 		return
 	}
-	id := stateID(ctx, req.Private, &resp.Diagnostics)
-	if importing && got.meta != nil && got.meta.CustomMetadata[naming.StateKey] != "" {
-		// The import moves the object here: this state carries its id on.
-		id = got.meta.CustomMetadata[naming.StateKey]
-		setStateID(ctx, resp.Private, id, &resp.Diagnostics)
-	}
-	r.ownership(app, state.AdoptExisting).observe(ctx, &resp.Diagnostics, importing, got.judged(r.client.Env(), app, false, id, id != ""))
+	r.ownership(app, state.AdoptExisting).observe(ctx, &resp.Diagnostics, importing, got.judged(r.client.Env(), app, false))
 	prior := state.clone()
 	resp.Diagnostics.Append(state.setObserved(ctx, app, got, importing)...)
 	resp.Diagnostics.Append(setReadState(ctx, &resp.State, &prior, &state)...)
@@ -241,12 +232,6 @@ func (r *appSecretPathResource) Update(ctx context.Context, req resource.UpdateR
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	id := stateID(ctx, req.Private, &resp.Diagnostics)
-	if id == "" {
-		id = newStateID()
-		setStateID(ctx, resp.Private, id, &resp.Diagnostics)
-	}
-	desired.meta.CustomMetadata[naming.StateKey] = id
 	// Every apply writes the full set, which also repairs lost markers.
 	removeRole := plan.Kubernetes == nil && state.Kubernetes != nil
 	if err := writeApp(ctx, r.client, app, desired, removeRole); err != nil {
@@ -323,7 +308,7 @@ func (r *appSecretPathResource) claimExisting(ctx context.Context, app naming.Ap
 	}
 	own := r.ownership(app, plan.AdoptExisting)
 	own.atApply = atApply
-	return existing, own.claim(ctx, diags, existing.judged(r.client.Env(), app, plan.Kubernetes != nil, "", true))
+	return existing, own.claim(ctx, diags, existing.judged(r.client.Env(), app, plan.Kubernetes != nil))
 }
 
 // ownership is the app's side of every "already exists" decision.

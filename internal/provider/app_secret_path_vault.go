@@ -69,20 +69,10 @@ func (o appObjects) roleIsOurs(app naming.App) bool {
 // the conventions again after a destroy picks the kept secret up. The role
 // carries no marks: Foreign when it is not the app's (withRole), otherwise
 // it goes with the read policy it grants.
-//
-// The KV metadata also records the Terraform state (naming.StateKey):
-// with checkState, this owner's metadata from a state other than stateID
-// ("" at create) is another state's while that state's conventions (the
-// policies) exist. Without them the secret is only kept, and any state of
-// the owner picks it up, as after a destroy.
-func (o appObjects) judged(env naming.Env, app naming.App, withRole bool, stateID string, checkState bool) []existingObject {
+func (o appObjects) judged(env naming.Env, app naming.App, withRole bool) []existingObject {
 	var out []existingObject
 	if o.meta != nil {
-		v := env.JudgeMetadata(app.Owner(), o.meta.CustomMetadata)
-		if checkState && (o.readDoc != nil || o.writeDoc != nil) {
-			v = env.JudgeMetadataInState(app.Owner(), o.meta.CustomMetadata, stateID)
-		}
-		out = append(out, existingObject{what: fmt.Sprintf("the KV secret %s (metadata at %s)", app.LogicalPath(), app.MetadataPath()), verdict: v})
+		out = append(out, existingObject{what: fmt.Sprintf("the KV secret %s (metadata at %s)", app.LogicalPath(), app.MetadataPath()), verdict: env.JudgeMetadata(app.Owner(), o.meta.CustomMetadata)})
 	}
 	policies := []struct {
 		name string
@@ -159,9 +149,6 @@ func deleteApp(ctx context.Context, c *vaultclient.Client, app naming.App, withR
 		case purge:
 			return c.PurgeKVMetadata(gctx, app.MetadataPath())
 		}
-		// The kept secret belongs to no state now: any state of the
-		// owner may pick it up again.
-		delete(meta.CustomMetadata, naming.StateKey)
 		meta.CustomMetadata[naming.RemovedKey] = now.UTC().Format(time.RFC3339)
 		return c.WriteKVMetadata(gctx, app.MetadataPath(), *meta)
 	})

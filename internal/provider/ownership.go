@@ -58,14 +58,6 @@ func (o ownership) claim(ctx context.Context, diags *diag.Diagnostics, objs []ex
 			}
 			o.warn(diags, "Adopting Another Project's Object",
 				fmt.Sprintf("%s was managed by %q; adopt_existing = true marks it as managed by %q now. Remove it from %q's configuration or state, or both projects will fight over it.", capitalize(obj.what), obj.verdict.Owner, o.owner, obj.verdict.Owner))
-		case naming.OtherState:
-			if !o.adopt {
-				o.refuse(diags, obj, "Object Managed by Another State",
-					fmt.Sprintf("%s is managed by another Terraform state of %q (state id %s): a copy of this project, or a create of this state that was interrupted before Terraform recorded it. Import it here (import ID: %s) after removing it from the other state, or set adopt_existing = true if it is this state's own leftover.", capitalize(obj.what), obj.verdict.Owner, obj.verdict.State, o.importID))
-				continue
-			}
-			o.warn(diags, "Adopting Another State's Object",
-				fmt.Sprintf("%s was managed by another Terraform state of %q (state id %s); adopt_existing = true makes it this state's. If that state still exists, remove it there, or its destroy deletes the object from under this one.", capitalize(obj.what), obj.verdict.Owner, obj.verdict.State))
 		case naming.OtherResource:
 			o.refuse(diags, obj, "Object of Another vaultboot Resource",
 				fmt.Sprintf("%s belongs to vaultboot's %s (its marks say so), not to %s, so it can be neither imported nor adopted here, whatever adopt_existing says. Choose another name.", capitalize(obj.what), obj.verdict.Identity, o.identity))
@@ -101,11 +93,6 @@ func (o ownership) observe(ctx context.Context, diags *diag.Diagnostics, importi
 	var owners []string
 	whats := map[string][]string{}
 	for _, obj := range objs {
-		if obj.verdict.Claim == naming.OtherState && !importing {
-			diags.AddWarning("Managed by Another State",
-				fmt.Sprintf("%s is marked as managed by another Terraform state of %q now (state id %s): a copy of this project took it over. Both states would write it, and either one's destroy deletes it from under the other: keep it in one state only (terraform state rm, or a removed block, in the other).", capitalize(obj.what), obj.verdict.Owner, obj.verdict.State))
-			continue
-		}
 		if obj.verdict.Claim != naming.OtherOwner {
 			continue
 		}

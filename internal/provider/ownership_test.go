@@ -331,31 +331,3 @@ func TestAccAppSecretPath_reservedNames(t *testing.T) {
 		})
 	}
 }
-
-// TestAccOwnership_secondState: a copy of a project (same owner, another
-// Terraform state) planned "to add" for the first state's app, took it
-// over silently, and its destroy deleted it from under the first. Its plan
-// now fails like another project's, the first state's plan stays empty,
-// and once the first state destroyed the app (its secret kept), any state
-// of the owner may create it again.
-func TestAccOwnership_secondState(t *testing.T) {
-	v := testharness.StartVault(t)
-	config := appConfig(v, "team/a", "copied")
-	second := func(want *regexp.Regexp) {
-		resource.Test(t, resource.TestCase{
-			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-			Steps:                    []resource.TestStep{{Config: config, PlanOnly: want != nil, ExpectError: want}},
-		})
-	}
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		Steps: []resource.TestStep{
-			{Config: config, Check: func(*terraform.State) error {
-				second(testharness.ErrorRE("Object Managed by Another State", `The KV secret acc/copied`, `another Terraform state of "team/a"`, "Import it here", "adopt_existing = true"))
-				return nil
-			}},
-			{Config: config, ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}},
-		},
-	})
-	second(nil)
-}
