@@ -533,7 +533,7 @@ func TestAccNamespaceCASyncPolicy_foreign(t *testing.T) {
 			{
 				Config: caSyncConfig(t, caSyncResource("foreign", src, caSyncDefaultBlocks)),
 				ExpectError: testharness.ErrorRE(
-					"Vault policy sys/policies/acl/acc-ca-sync-foreign already exists; import it or set adopt_existing = true",
+					`The policy "acc-ca-sync-foreign" (sys/policies/acl/acc-ca-sync-foreign) already exists; import it or set adopt_existing = true`,
 					"Kubernetes auth role auth/kubernetes-casync/role/acc-ca-sync-foreign already exists",
 					"document secret/metadata/_vaultboot/acc/ca-sync/foreign already exists"),
 			},
