@@ -17,21 +17,10 @@ import (
 	"github.com/vaultboot/terraform-provider-vaultboot/internal/vaultclient"
 )
 
-var (
-	_ datasource.DataSource              = &appSecretPathDataSource{}
-	_ datasource.DataSourceWithConfigure = &appSecretPathDataSource{}
-)
-
-// NewAppSecretPathDataSource is the vaultboot_app_secret_path data source:
+// appSecretPathDataSource is the vaultboot_app_secret_path data source:
 // an app's names and annotations, whether its secret exists, and the names
 // (never the values) of the keys it holds.
-func NewAppSecretPathDataSource() datasource.DataSource {
-	return &appSecretPathDataSource{vaultDataSource{typeSuffix: "_app_secret_path"}}
-}
-
-type appSecretPathDataSource struct {
-	vaultDataSource
-}
+type appSecretPathDataSource struct{ vaultDataSource }
 
 type appSecretPathDataModel struct {
 	ID               types.String `tfsdk:"id"`

@@ -355,3 +355,9 @@ func optionalString(s *string) types.String {
 	}
 	return types.StringValue(*s)
 }
+
+// names binds the app name to the environment's conventions (see begin).
+func (m *appSecretPathModel) names(env naming.Env) (naming.App, path.Path, error) {
+	app, err := env.App(m.App.ValueString())
+	return app, path.Root("app"), err
+}

@@ -14,24 +14,10 @@ import (
 	"github.com/vaultboot/terraform-provider-vaultboot/internal/naming"
 )
 
-var (
-	_ resource.Resource                   = &appSecretPathResource{}
-	_ resource.ResourceWithConfigure      = &appSecretPathResource{}
-	_ resource.ResourceWithImportState    = &appSecretPathResource{}
-	_ resource.ResourceWithModifyPlan     = &appSecretPathResource{}
-	_ resource.ResourceWithValidateConfig = &appSecretPathResource{}
-)
-
-// NewAppSecretPathResource is the vaultboot_app_secret_path resource: an
+// appSecretPathResource is the vaultboot_app_secret_path resource: an
 // app's KV v2 secret home, its read and write policies and its Kubernetes
 // auth role.
-func NewAppSecretPathResource() resource.Resource {
-	return &appSecretPathResource{vaultResource{typeSuffix: "_app_secret_path"}}
-}
-
-type appSecretPathResource struct {
-	vaultResource
-}
+type appSecretPathResource struct{ vaultResource }
 
 // ValidateConfig checks what one attribute's validator cannot: injector TLS
 // against the kubernetes block, the attributes the kubernetes block
@@ -157,16 +143,8 @@ func (r *appSecretPathResource) ModifyPlan(ctx context.Context, req resource.Mod
 }
 
 func (r *appSecretPathResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan appSecretPathModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() || !checkEnvironment(ctx, r.client, &resp.Diagnostics) {
-		return
-	}
-	app, ok := r.app(plan.App, &resp.Diagnostics)
-	if !ok {
-		return
-	}
-	if !requireMounts(ctx, r.client, plan.Kubernetes != nil, &resp.Diagnostics) {
+	plan, app, ok := begin[appSecretPathModel, naming.App](ctx, r.client, req.Plan, &resp.Diagnostics)
+	if !ok || !requireMounts(ctx, r.client, plan.Kubernetes != nil, &resp.Diagnostics) {
 		return
 	}
 	if _, ok := r.claimExisting(ctx, app, plan, true, &resp.Diagnostics); !ok {
@@ -191,12 +169,7 @@ func (r *appSecretPathResource) Create(ctx context.Context, req resource.CreateR
 }
 
 func (r *appSecretPathResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state appSecretPathModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || !checkEnvironment(ctx, r.client, &resp.Diagnostics) {
-		return
-	}
-	app, ok := r.app(state.App, &resp.Diagnostics)
+	state, app, ok := begin[appSecretPathModel, naming.App](ctx, r.client, req.State, &resp.Diagnostics)
 	if !ok {
 		return
 	}
@@ -217,14 +190,12 @@ func (r *appSecretPathResource) Read(ctx context.Context, req resource.ReadReque
 }
 
 func (r *appSecretPathResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan, state appSecretPathModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || !checkEnvironment(ctx, r.client, &resp.Diagnostics) {
+	plan, app, ok := begin[appSecretPathModel, naming.App](ctx, r.client, req.Plan, &resp.Diagnostics)
+	if !ok {
 		return
 	}
-	app, ok := r.app(plan.App, &resp.Diagnostics)
-	if !ok {
+	var state appSecretPathModel
+	if resp.Diagnostics.Append(req.State.Get(ctx, &state)...); resp.Diagnostics.HasError() {
 		return
 	}
 	desired, diags := plan.desired(ctx, app)
@@ -243,12 +214,7 @@ func (r *appSecretPathResource) Update(ctx context.Context, req resource.UpdateR
 }
 
 func (r *appSecretPathResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state appSecretPathModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || !checkEnvironment(ctx, r.client, &resp.Diagnostics) {
-		return
-	}
-	app, ok := r.app(state.App, &resp.Diagnostics)
+	state, app, ok := begin[appSecretPathModel, naming.App](ctx, r.client, req.State, &resp.Diagnostics)
 	if !ok {
 		return
 	}
@@ -314,14 +280,4 @@ func (r *appSecretPathResource) claimExisting(ctx context.Context, app naming.Ap
 // ownership is the app's side of every "already exists" decision.
 func (r *appSecretPathResource) ownership(app naming.App, adopt types.Bool) ownership {
 	return ownership{owner: r.client.Env().Owner(), identity: app.Owner(), importID: app.Name(), adopt: adopt.ValueBool(), attr: path.Root("app")}
-}
-
-// app binds a validated app name to the provider's environment.
-func (r *appSecretPathResource) app(name types.String, diags *diag.Diagnostics) (naming.App, bool) {
-	app, err := r.client.Env().App(name.ValueString())
-	if err != nil {
-		diags.AddAttributeError(path.Root("app"), "Invalid Name", capitalize(err.Error())+".")
-		return naming.App{}, false
-	}
-	return app, true
 }

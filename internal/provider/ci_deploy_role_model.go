@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -207,4 +208,10 @@ func validDeployTTL() validator.String {
 		}
 		return nil
 	}}
+}
+
+// names binds the role name to the environment's conventions (see begin).
+func (m *ciDeployRoleModel) names(env naming.Env) (naming.DeployRole, path.Path, error) {
+	d, err := env.DeployRole(m.Name.ValueString())
+	return d, path.Root("name"), err
 }

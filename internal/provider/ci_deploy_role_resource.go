@@ -15,26 +15,14 @@ import (
 )
 
 var (
-	_ resource.ResourceWithConfigure   = &ciDeployRoleResource{}
-	_ resource.ResourceWithModifyPlan  = &ciDeployRoleResource{}
-	_ resource.ResourceWithImportState = &ciDeployRoleResource{}
-)
-
-var (
 	pathBoundClaims = path.Root("bound_claims")
 	pathTokenTTL    = path.Root("token_ttl")
 )
 
-// NewCIDeployRoleResource is vaultboot_ci_deploy_role: the JWT
+// ciDeployRoleResource is vaultboot_ci_deploy_role: the JWT
 // role "E-deploy-N" a tagged-commit pipeline logs in with, and its only
 // token policy "E-deploy-N", the provider policy.
-func NewCIDeployRoleResource() resource.Resource {
-	return &ciDeployRoleResource{vaultResource{typeSuffix: "_ci_deploy_role"}}
-}
-
-type ciDeployRoleResource struct {
-	vaultResource
-}
+type ciDeployRoleResource struct{ vaultResource }
 
 // ModifyPlan plans everything the apply writes, so the policy and the
 // enforced claims show in the plan, and a drifted policy shows as a
@@ -49,8 +37,9 @@ func (r *ciDeployRoleResource) ModifyPlan(ctx context.Context, req resource.Modi
 	if resp.Diagnostics.HasError() || plan.Name.IsUnknown() || plan.JWTMount.IsUnknown() {
 		return
 	}
-	d, ok := r.deployRole(plan.Name.ValueString(), &resp.Diagnostics)
-	if !ok {
+	d, attr, err := plan.names(r.client.Env())
+	if err != nil {
+		resp.Diagnostics.AddAttributeError(attr, "Invalid Name", capitalize(err.Error())+".")
 		return
 	}
 	// A plan-only role is meant for branch (merge request) pipelines.
@@ -131,12 +120,7 @@ func (r *ciDeployRoleResource) checkMountLayout(ctx context.Context, d naming.De
 }
 
 func (r *ciDeployRoleResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan ciDeployRoleModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() || !checkEnvironment(ctx, r.client, &resp.Diagnostics) {
-		return
-	}
-	d, ok := r.deployRole(plan.Name.ValueString(), &resp.Diagnostics)
+	plan, d, ok := begin[ciDeployRoleModel, naming.DeployRole](ctx, r.client, req.Plan, &resp.Diagnostics)
 	if !ok || !r.checkJWTMount(ctx, plan.JWTMount.ValueString(), &resp.Diagnostics) || !r.checkMountLayout(ctx, d, &plan, &resp.Diagnostics) {
 		return
 	}
@@ -217,12 +201,7 @@ func (r *ciDeployRoleResource) write(ctx context.Context, d naming.DeployRole, m
 }
 
 func (r *ciDeployRoleResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state ciDeployRoleModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || !checkEnvironment(ctx, r.client, &resp.Diagnostics) {
-		return
-	}
-	d, ok := r.deployRole(state.Name.ValueString(), &resp.Diagnostics)
+	state, d, ok := begin[ciDeployRoleModel, naming.DeployRole](ctx, r.client, req.State, &resp.Diagnostics)
 	if !ok {
 		return
 	}
@@ -253,12 +232,7 @@ func keepWithoutRole(importing bool, v naming.Verdict) bool {
 }
 
 func (r *ciDeployRoleResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan ciDeployRoleModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() || !checkEnvironment(ctx, r.client, &resp.Diagnostics) {
-		return
-	}
-	d, ok := r.deployRole(plan.Name.ValueString(), &resp.Diagnostics)
+	plan, d, ok := begin[ciDeployRoleModel, naming.DeployRole](ctx, r.client, req.Plan, &resp.Diagnostics)
 	if !ok || !r.checkJWTMount(ctx, plan.JWTMount.ValueString(), &resp.Diagnostics) || !r.checkMountLayout(ctx, d, &plan, &resp.Diagnostics) {
 		return
 	}
@@ -270,12 +244,7 @@ func (r *ciDeployRoleResource) Update(ctx context.Context, req resource.UpdateRe
 }
 
 func (r *ciDeployRoleResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state ciDeployRoleModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || !checkEnvironment(ctx, r.client, &resp.Diagnostics) {
-		return
-	}
-	d, ok := r.deployRole(state.Name.ValueString(), &resp.Diagnostics)
+	state, d, ok := begin[ciDeployRoleModel, naming.DeployRole](ctx, r.client, req.State, &resp.Diagnostics)
 	if !ok {
 		return
 	}
@@ -305,13 +274,4 @@ func (r *ciDeployRoleResource) ImportState(ctx context.Context, req resource.Imp
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("name"), name)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("jwt_mount"), mount)...)
 	markImporting(ctx, resp.Private, &resp.Diagnostics)
-}
-
-func (r *ciDeployRoleResource) deployRole(name string, diags *diag.Diagnostics) (naming.DeployRole, bool) {
-	d, err := r.client.Env().DeployRole(name)
-	if err != nil {
-		diags.AddAttributeError(path.Root("name"), "Invalid Name", capitalize(err.Error())+".")
-		return d, false
-	}
-	return d, true
 }

@@ -10,17 +10,9 @@ import (
 	"github.com/vaultboot/terraform-provider-vaultboot/internal/naming"
 )
 
-var _ datasource.DataSourceWithConfigure = &environmentDataSource{}
-
-// NewEnvironmentDataSource is the vaultboot_environment data source: the
+// environmentDataSource is the vaultboot_environment data source: the
 // stamp of the Vault the provider points at.
-func NewEnvironmentDataSource() datasource.DataSource {
-	return &environmentDataSource{vaultDataSource{typeSuffix: "_environment"}}
-}
-
-type environmentDataSource struct {
-	vaultDataSource
-}
+type environmentDataSource struct{ vaultDataSource }
 
 type environmentDataSourceModel struct {
 	Environment types.String `tfsdk:"environment"`

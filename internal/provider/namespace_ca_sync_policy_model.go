@@ -5,6 +5,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/vaultboot/terraform-provider-vaultboot/internal/cabundle"
@@ -241,4 +242,10 @@ func (m *caSyncPolicyModel) readDocument(data map[string]any, found bool) {
 	if d, err := naming.ParseCASyncDocument(data); err == nil {
 		m.fromDocument(d)
 	}
+}
+
+// names binds the policy name to the environment's conventions (see begin).
+func (m *caSyncPolicyModel) names(env naming.Env) (naming.CASync, path.Path, error) {
+	cs, err := env.CASync(m.Name.ValueString())
+	return cs, path.Root("name"), err
 }

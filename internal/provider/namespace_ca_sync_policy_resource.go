@@ -15,22 +15,9 @@ import (
 	"github.com/vaultboot/terraform-provider-vaultboot/internal/naming"
 )
 
-var (
-	_ resource.ResourceWithConfigure        = &caSyncPolicyResource{}
-	_ resource.ResourceWithConfigValidators = &caSyncPolicyResource{}
-	_ resource.ResourceWithModifyPlan       = &caSyncPolicyResource{}
-	_ resource.ResourceWithImportState      = &caSyncPolicyResource{}
-)
-
-// NewNamespaceCASyncPolicyResource is the vaultboot_namespace_ca_sync_policy
+// caSyncPolicyResource is the vaultboot_namespace_ca_sync_policy
 // resource: it publishes the internal CA to a namespace syncer.
-func NewNamespaceCASyncPolicyResource() resource.Resource {
-	return &caSyncPolicyResource{vaultResource{typeSuffix: "_namespace_ca_sync_policy"}}
-}
-
-type caSyncPolicyResource struct {
-	vaultResource
-}
+type caSyncPolicyResource struct{ vaultResource }
 
 // ModifyPlan fills in the computed values from the configuration and the
 // live CA source, so the plan shows exactly what apply will write: a rotated
@@ -111,19 +98,12 @@ func addSourceError(diags *diag.Diagnostics, err error) {
 }
 
 func (r *caSyncPolicyResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan caSyncPolicyModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() || !checkEnvironment(ctx, r.client, &resp.Diagnostics) {
-		return
-	}
-	cs, doc, ok := r.prepare(ctx, &plan, &resp.Diagnostics)
+	plan, cs, ok := begin[caSyncPolicyModel, naming.CASync](ctx, r.client, req.Plan, &resp.Diagnostics)
 	if !ok {
 		return
 	}
-	if !requireMounts(ctx, r.client, true, &resp.Diagnostics) {
-		return
-	}
-	if !r.claimExisting(ctx, cs, plan.AdoptExisting, true, &resp.Diagnostics) {
+	doc, ok := r.prepare(ctx, cs, &plan, &resp.Diagnostics)
+	if !ok || !requireMounts(ctx, r.client, true, &resp.Diagnostics) || !r.claimExisting(ctx, cs, plan.AdoptExisting, true, &resp.Diagnostics) {
 		return
 	}
 	// A write that fails part way still records the policy in state:
@@ -134,12 +114,11 @@ func (r *caSyncPolicyResource) Create(ctx context.Context, req resource.CreateRe
 }
 
 func (r *caSyncPolicyResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan caSyncPolicyModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() || !checkEnvironment(ctx, r.client, &resp.Diagnostics) {
+	plan, cs, ok := begin[caSyncPolicyModel, naming.CASync](ctx, r.client, req.Plan, &resp.Diagnostics)
+	if !ok {
 		return
 	}
-	cs, doc, ok := r.prepare(ctx, &plan, &resp.Diagnostics)
+	doc, ok := r.prepare(ctx, cs, &plan, &resp.Diagnostics)
 	if !ok || !r.write(ctx, cs, &plan, doc, &resp.Diagnostics) {
 		return
 	}
@@ -149,41 +128,36 @@ func (r *caSyncPolicyResource) Update(ctx context.Context, req resource.UpdateRe
 // prepare reads the CA again at apply and renders what will be written into
 // plan. A CA that changed since the plan is an error rather than a surprise:
 // the document would not be what the plan showed.
-func (r *caSyncPolicyResource) prepare(ctx context.Context, plan *caSyncPolicyModel, diags *diag.Diagnostics) (naming.CASync, naming.CASyncDocument, bool) {
-	cs, err := r.client.Env().CASync(plan.Name.ValueString())
-	if err != nil {
-		diags.AddAttributeError(path.Root("name"), "Invalid Name", capitalize(err.Error())+".")
-		return cs, naming.CASyncDocument{}, false
-	}
+func (r *caSyncPolicyResource) prepare(ctx context.Context, cs naming.CASync, plan *caSyncPolicyModel, diags *diag.Diagnostics) (naming.CASyncDocument, bool) {
 	src, _, err := plan.CASource.source(cs)
 	if err != nil {
 		diags.AddAttributeError(path.Root("ca_source"), "Invalid CA Source", capitalize(err.Error())+".")
-		return cs, naming.CASyncDocument{}, false
+		return naming.CASyncDocument{}, false
 	}
 	b, err := readCABundle(ctx, r.client, cs, src)
 	if err != nil {
 		addSourceError(diags, err)
-		return cs, naming.CASyncDocument{}, false
+		return naming.CASyncDocument{}, false
 	}
 	if _, err := b.Check(time.Now()); err != nil {
 		diags.AddAttributeError(path.Root("ca_source"), "CA Certificate Expired", capitalize(err.Error())+".")
-		return cs, naming.CASyncDocument{}, false
+		return naming.CASyncDocument{}, false
 	}
 	if planned := plan.CAFingerprintSHA256; !planned.IsUnknown() && planned.ValueString() != b.FingerprintSHA256 {
 		diags.AddError("CA Changed Since the Plan", fmt.Sprintf("The CA at %s changed between plan and apply (planned fingerprint %s, now %s). Nothing was written: run the plan again.", cs.SourcePath(src.src), planned.ValueString(), b.FingerprintSHA256))
-		return cs, naming.CASyncDocument{}, false
+		return naming.CASyncDocument{}, false
 	}
 	sel, _ := plan.Namespaces.selector()
 	tgt, _ := plan.Target.target()
 	doc, err := cs.Document(src.src, src.kvKey, sel, tgt, caDocument(b))
 	if err != nil {
 		diags.AddError("Invalid CA Sync Policy", capitalize(err.Error())+".")
-		return cs, doc, false
+		return doc, false
 	}
 	text, err := naming.CanonicalJSON(doc.Data())
 	if err != nil {
 		diags.AddError("Unable to Render the CA Sync Document", capitalize(err.Error())+".")
-		return cs, doc, false
+		return doc, false
 	}
 	plan.setNames(cs)
 	plan.setInjectorTLS()
@@ -191,25 +165,15 @@ func (r *caSyncPolicyResource) prepare(ctx context.Context, plan *caSyncPolicyMo
 	plan.Document = types.StringValue(text)
 	plan.CAFingerprintSHA256 = types.StringValue(b.FingerprintSHA256)
 	plan.CANotAfter = types.StringValue(rfc3339(b.NotAfter))
-	return cs, doc, true
+	return doc, true
 }
 
 // Read reports what Vault holds: the policy text, the role's syncer and
 // token policies, and the document with the source, selector, target and
 // CA fingerprint it publishes. When all three are gone the resource is gone.
 func (r *caSyncPolicyResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state caSyncPolicyModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || !checkEnvironment(ctx, r.client, &resp.Diagnostics) {
-		return
-	}
-	name := state.Name.ValueString()
-	if name == "" {
-		name = state.ID.ValueString()
-	}
-	cs, err := r.client.Env().CASync(name)
-	if err != nil {
-		resp.Diagnostics.AddError("Invalid CA Sync Policy Name", capitalize(err.Error())+".")
+	state, cs, ok := begin[caSyncPolicyModel, naming.CASync](ctx, r.client, req.State, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	got, err := observeCASync(ctx, r.client, cs)
@@ -238,27 +202,12 @@ func (r *caSyncPolicyResource) Read(ctx context.Context, req resource.ReadReques
 }
 
 func (r *caSyncPolicyResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state caSyncPolicyModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || !checkEnvironment(ctx, r.client, &resp.Diagnostics) {
+	_, cs, ok := begin[caSyncPolicyModel, naming.CASync](ctx, r.client, req.State, &resp.Diagnostics)
+	if !ok {
 		return
 	}
-	cs, err := r.client.Env().CASync(state.Name.ValueString())
-	if err != nil {
-		resp.Diagnostics.AddError("Invalid CA Sync Policy Name", capitalize(err.Error())+".")
-		return
-	}
-	// The role first, so the syncer cannot log in while the rest goes.
-	if err := r.client.DeleteRole(ctx, cs.RolePath()); err != nil {
-		addVaultError(&resp.Diagnostics, "Unable to Delete the Syncer's Kubernetes Role", err)
-		return
-	}
-	if err := r.client.DeletePolicy(ctx, cs.PolicyName()); err != nil {
-		addVaultError(&resp.Diagnostics, "Unable to Delete the CA Sync Policy", err)
-		return
-	}
-	if err := r.client.DeleteKVMetadata(ctx, cs.DocumentMetadataPath()); err != nil {
-		addVaultError(&resp.Diagnostics, "Unable to Delete the CA Sync Document", err)
+	if summary, err := deleteCASync(ctx, r.client, cs); err != nil {
+		addVaultError(&resp.Diagnostics, summary, err)
 	}
 }
 
@@ -289,4 +238,13 @@ func (r *caSyncPolicyResource) ImportState(ctx context.Context, req resource.Imp
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("name"), req.ID)...)
+}
+
+// write makes Vault hold what prepare rendered into plan.
+func (r *caSyncPolicyResource) write(ctx context.Context, cs naming.CASync, plan *caSyncPolicyModel, doc naming.CASyncDocument, diags *diag.Diagnostics) bool {
+	summary, err := writeCASync(ctx, r.client, cs, plan.Policy.ValueString(), doc, plan.Syncer.role(cs.PolicyName()))
+	if err != nil {
+		addVaultError(diags, summary, err)
+	}
+	return err == nil
 }

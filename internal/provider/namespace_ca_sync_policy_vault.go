@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"slices"
 
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"golang.org/x/sync/errgroup"
 
 	"github.com/vaultboot/terraform-provider-vaultboot/internal/naming"
@@ -77,28 +76,40 @@ func (o caSyncObjects) judged(env naming.Env, cs naming.CASync) []existingObject
 	return []existingObject{{what: fmt.Sprintf("the policy %q", cs.PolicyName()), verdict: env.JudgePolicy(cs.Owner(), o.policy)}}
 }
 
-// write sends the policy (marked by its header), the document's markers,
-// the document and the role, in that order: every object is marked before
-// anything unmarked depends on it, so a run that stops in between leaves
-// only objects the next create recognises as this policy's own, and the
-// role that lets the syncer log in comes last.
-func (r *caSyncPolicyResource) write(ctx context.Context, cs naming.CASync, plan *caSyncPolicyModel, doc naming.CASyncDocument, diags *diag.Diagnostics) bool {
-	if err := r.client.WritePolicy(ctx, cs.PolicyName(), plan.Policy.ValueString()); err != nil {
-		addVaultError(diags, "Unable to Write the CA Sync Policy", err)
-		return false
+// writeCASync sends the policy (marked by its header), the document's
+// markers, the document and the role, in that order: every object is
+// marked before anything unmarked depends on it, so a run that stops in
+// between leaves only objects the next create recognises as this policy's
+// own, and the role that lets the syncer log in comes last. On failure it
+// returns a summary naming the write that failed.
+func writeCASync(ctx context.Context, c *vaultclient.Client, cs naming.CASync, policy string, doc naming.CASyncDocument, role vaultclient.KubernetesRole) (string, error) {
+	if err := c.WritePolicy(ctx, cs.PolicyName(), policy); err != nil {
+		return "Unable to Write the CA Sync Policy", err
 	}
 	meta := vaultclient.KVMetadata{DeleteVersionAfter: "0s", CustomMetadata: cs.Markers()}
-	if err := r.client.WriteKVMetadata(ctx, cs.DocumentMetadataPath(), meta); err != nil {
-		addVaultError(diags, "Unable to Mark the CA Sync Document", err)
-		return false
+	if err := c.WriteKVMetadata(ctx, cs.DocumentMetadataPath(), meta); err != nil {
+		return "Unable to Mark the CA Sync Document", err
 	}
-	if err := r.client.WriteKVData(ctx, cs.DocumentDataPath(), doc.Data()); err != nil {
-		addVaultError(diags, "Unable to Write the CA Sync Document", err)
-		return false
+	if err := c.WriteKVData(ctx, cs.DocumentDataPath(), doc.Data()); err != nil {
+		return "Unable to Write the CA Sync Document", err
 	}
-	if err := r.client.WriteKubernetesRole(ctx, cs.RolePath(), plan.Syncer.role(cs.PolicyName())); err != nil {
-		addVaultError(diags, "Unable to Write the Syncer's Kubernetes Role", err)
-		return false
+	if err := c.WriteKubernetesRole(ctx, cs.RolePath(), role); err != nil {
+		return "Unable to Write the Syncer's Kubernetes Role", err
 	}
-	return true
+	return "", nil
+}
+
+// deleteCASync removes the role first, so the syncer cannot log in while
+// the rest goes, then the policy and the document with all its versions.
+func deleteCASync(ctx context.Context, c *vaultclient.Client, cs naming.CASync) (string, error) {
+	if err := c.DeleteRole(ctx, cs.RolePath()); err != nil {
+		return "Unable to Delete the Syncer's Kubernetes Role", err
+	}
+	if err := c.DeletePolicy(ctx, cs.PolicyName()); err != nil {
+		return "Unable to Delete the CA Sync Policy", err
+	}
+	if err := c.DeleteKVMetadata(ctx, cs.DocumentMetadataPath()); err != nil {
+		return "Unable to Delete the CA Sync Document", err
+	}
+	return "", nil
 }

@@ -14,24 +14,10 @@ import (
 	"github.com/vaultboot/terraform-provider-vaultboot/internal/vaultclient"
 )
 
-var (
-	_ resource.Resource                   = &oidcGroupBindingResource{}
-	_ resource.ResourceWithConfigure      = &oidcGroupBindingResource{}
-	_ resource.ResourceWithImportState    = &oidcGroupBindingResource{}
-	_ resource.ResourceWithModifyPlan     = &oidcGroupBindingResource{}
-	_ resource.ResourceWithValidateConfig = &oidcGroupBindingResource{}
-)
-
-// NewOIDCGroupBindingResource binds an IdP group to Vault policies in one
+// oidcGroupBindingResource binds an IdP group to Vault policies in one
 // environment: external identity group "E-N", its one group alias,
 // and optionally the login role "E-N".
-func NewOIDCGroupBindingResource() resource.Resource {
-	return &oidcGroupBindingResource{vaultResource{typeSuffix: "_oidc_group_binding"}}
-}
-
-type oidcGroupBindingResource struct {
-	vaultResource
-}
+type oidcGroupBindingResource struct{ vaultResource }
 
 // bindingMountTypes are the auth methods whose logins carry a groups claim
 // that a group alias can match.
@@ -128,8 +114,12 @@ func (r *oidcGroupBindingResource) planMount(ctx context.Context, plan *oidcGrou
 		return
 	}
 	mountPath := plan.AuthMount.ValueString()
-	mount := r.authMount(ctx, mountPath, diags)
-	if mount == nil {
+	mount, _, err := r.client.ReadAuthMount(ctx, mountPath)
+	if err != nil {
+		addVaultError(diags, "Unable to Read the Auth Mount", err)
+		return
+	}
+	if !checkAuthMount(mountPath, mount, diags) {
 		return
 	}
 	plan.AuthMountAccessor = types.StringValue(mount.Accessor)
@@ -165,23 +155,15 @@ func checkBindingMountType(mountPath string, mount *vaultclient.AuthMount, diags
 }
 
 func (r *oidcGroupBindingResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan oidcGroupBindingModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() || !checkEnvironment(ctx, r.client, &resp.Diagnostics) {
-		return
-	}
-	b, ok := r.binding(plan.Name.ValueString(), &resp.Diagnostics)
+	plan, b, ok := begin[oidcGroupBindingModel, naming.Binding](ctx, r.client, req.Plan, &resp.Diagnostics)
 	if !ok {
 		return
 	}
-	mount, existing, ok := r.readMountAndGroup(ctx, b, plan.AuthMount.ValueString(), &resp.Diagnostics)
-	if !ok {
+	t, ok := r.readTargets(ctx, b, plan.AuthMount.ValueString(), &resp.Diagnostics)
+	if !ok || !r.claimExisting(ctx, b, plan, t.group, true, &resp.Diagnostics) {
 		return
 	}
-	if !r.claimExisting(ctx, b, plan, existing, true, &resp.Diagnostics) {
-		return
-	}
-	w, ok := r.prepareWrite(ctx, mount, &plan, existing, &resp.Diagnostics)
+	w, ok := r.prepareWrite(ctx, b, t, &plan, nil, &resp.Diagnostics)
 	if !ok {
 		return
 	}
@@ -191,12 +173,12 @@ func (r *oidcGroupBindingResource) Create(ctx context.Context, req resource.Crea
 	// that can refuse without writing ran above, so a refused create
 	// records nothing, and a foreign object never enters state.
 	plan.IdentityGroupID = types.StringValue("")
-	plan.AuthMountAccessor = types.StringValue(mount.Accessor)
+	plan.AuthMountAccessor = types.StringValue(t.mount.Accessor)
 	if plan.LoginRole != nil {
-		plan.LoginRole.RoleType = types.StringValue(mount.Type)
+		plan.LoginRole.RoleType = types.StringValue(t.mount.Type)
 	}
-	if r.write(ctx, b, mount, &plan, nil, w, &resp.Diagnostics) {
-		r.refreshAfterWrite(ctx, &plan, &resp.Diagnostics)
+	if r.write(ctx, b, &plan, w, &resp.Diagnostics) {
+		r.refreshAfterWrite(ctx, b, &plan, &resp.Diagnostics)
 	}
 	setCreatedState(ctx, &resp.State, &plan, &resp.Diagnostics)
 }
@@ -262,13 +244,12 @@ func (r *oidcGroupBindingResource) ownership(b naming.Binding, adopt types.Bool)
 }
 
 func (r *oidcGroupBindingResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state oidcGroupBindingModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || !checkEnvironment(ctx, r.client, &resp.Diagnostics) {
+	state, b, ok := begin[oidcGroupBindingModel, naming.Binding](ctx, r.client, req.State, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	importing := state.IdentityGroupID.IsNull()
-	found := r.refresh(ctx, &state, &resp.Diagnostics)
+	found := r.refresh(ctx, b, &state, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -276,57 +257,45 @@ func (r *oidcGroupBindingResource) Read(ctx context.Context, req resource.ReadRe
 		removeFromState(ctx, resp, state.Name.ValueString(), "its identity group is missing")
 		return
 	}
-	if b, ok := r.binding(state.Name.ValueString(), &resp.Diagnostics); ok {
-		what := fmt.Sprintf("the identity group %q", state.IdentityGroupName.ValueString())
-		meta, _ := knownMapStrings(state.Metadata)
-		verdict := r.client.Env().JudgeMetadata(b.Owner(), meta)
-		r.ownership(b, state.AdoptExisting).observe(ctx, &resp.Diagnostics, importing, []existingObject{{what: what, verdict: verdict}})
-	}
+	what := fmt.Sprintf("the identity group %q", state.IdentityGroupName.ValueString())
+	meta, _ := knownMapStrings(state.Metadata)
+	verdict := r.client.Env().JudgeMetadata(b.Owner(), meta)
+	r.ownership(b, state.AdoptExisting).observe(ctx, &resp.Diagnostics, importing, []existingObject{{what: what, verdict: verdict}})
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
 func (r *oidcGroupBindingResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan, state oidcGroupBindingModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || !checkEnvironment(ctx, r.client, &resp.Diagnostics) {
-		return
-	}
-	b, ok := r.binding(plan.Name.ValueString(), &resp.Diagnostics)
+	plan, b, ok := begin[oidcGroupBindingModel, naming.Binding](ctx, r.client, req.Plan, &resp.Diagnostics)
 	if !ok {
 		return
 	}
-	mount, existing, ok := r.readMountAndGroup(ctx, b, plan.AuthMount.ValueString(), &resp.Diagnostics)
+	var state oidcGroupBindingModel
+	if resp.Diagnostics.Append(req.State.Get(ctx, &state)...); resp.Diagnostics.HasError() {
+		return
+	}
+	t, ok := r.readTargets(ctx, b, plan.AuthMount.ValueString(), &resp.Diagnostics)
 	if !ok {
 		return
 	}
-	w, ok := r.prepareWrite(ctx, mount, &plan, existing, &resp.Diagnostics)
-	if !ok || !r.write(ctx, b, mount, &plan, &state, w, &resp.Diagnostics) {
+	w, ok := r.prepareWrite(ctx, b, t, &plan, &state, &resp.Diagnostics)
+	if !ok || !r.write(ctx, b, &plan, w, &resp.Diagnostics) {
 		return
 	}
-	r.refreshAfterWrite(ctx, &plan, &resp.Diagnostics)
+	r.refreshAfterWrite(ctx, b, &plan, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
 func (r *oidcGroupBindingResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state oidcGroupBindingModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || !checkEnvironment(ctx, r.client, &resp.Diagnostics) {
-		return
-	}
-	b, ok := r.binding(state.Name.ValueString(), &resp.Diagnostics)
+	state, b, ok := begin[oidcGroupBindingModel, naming.Binding](ctx, r.client, req.State, &resp.Diagnostics)
 	if !ok {
 		return
 	}
+	var rolePath string
 	if state.LoginRole != nil {
-		if err := r.client.DeleteRole(ctx, b.LoginRolePath(state.AuthMount.ValueString())); err != nil {
-			addVaultError(&resp.Diagnostics, "Unable to Delete the Login Role", err)
-			return
-		}
+		rolePath = b.LoginRolePath(state.AuthMount.ValueString())
 	}
-	// Deleting an external group deletes its alias with it.
-	if err := r.client.DeleteIdentityGroupByName(ctx, b.GroupName()); err != nil {
-		addVaultError(&resp.Diagnostics, "Unable to Delete the Identity Group", err)
+	if summary, err := deleteBinding(ctx, r.client, b, rolePath); err != nil {
+		addVaultError(&resp.Diagnostics, summary, err)
 	}
 }
 
@@ -358,11 +327,110 @@ func (r *oidcGroupBindingResource) ImportState(ctx context.Context, req resource
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("adopt_existing"), false)...)
 }
 
-func (r *oidcGroupBindingResource) binding(name string, diags *diag.Diagnostics) (naming.Binding, bool) {
-	b, err := r.client.Env().Binding(name)
+// readTargets reads what a write looks at first: the auth mount, which
+// must be an OIDC or JWT mount, and the group E-N.
+func (r *oidcGroupBindingResource) readTargets(ctx context.Context, b naming.Binding, mountPath string, diags *diag.Diagnostics) (bindingTargets, bool) {
+	t, err := observeBindingTargets(ctx, r.client, b, mountPath)
 	if err != nil {
-		diags.AddAttributeError(path.Root("name"), "Invalid Name", capitalize(err.Error())+".")
-		return b, false
+		addVaultError(diags, "Unable to Read the Auth Mount and Identity Group", err)
+		return t, false
 	}
-	return b, true
+	return t, checkAuthMount(mountPath, t.mount, diags)
+}
+
+// checkAuthMount reports a missing auth mount (nil) or one whose logins
+// carry no groups claim.
+func checkAuthMount(mountPath string, mount *vaultclient.AuthMount, diags *diag.Diagnostics) bool {
+	if mount == nil {
+		diags.AddAttributeError(path.Root("auth_mount"), "Auth Mount Not Found",
+			fmt.Sprintf("No auth method is enabled at auth/%s (%s). A group binding needs an OIDC or JWT auth mount there: enable one (type oidc or jwt), or set auth_mount (default: the provider's conventions.oidc_auth_mount).", mountPath, naming.AuthMountPath(mountPath)))
+		return false
+	}
+	return checkBindingMountType(mountPath, mount, diags)
+}
+
+// prepareWrite runs every check that can refuse the write without writing
+// anything: the existing group must be external, the group id's alias free,
+// an OIDC role must have redirect URIs (the plan may not have known the
+// mount or the URIs), and the role's fields must convert. prior is the
+// state before an update (nil on create): a login role it has elsewhere,
+// or no longer, is removed.
+func (r *oidcGroupBindingResource) prepareWrite(ctx context.Context, b naming.Binding, t bindingTargets, plan, prior *oidcGroupBindingModel, diags *diag.Diagnostics) (bindingWrite, bool) {
+	mountPath := plan.AuthMount.ValueString()
+	w := bindingWrite{groupID: plan.GroupID.ValueString(), accessor: t.mount.Accessor, rolePath: b.LoginRolePath(mountPath)}
+	if g := t.group; g != nil && g.Type != "external" {
+		diags.AddAttributeError(path.Root("name"), "Identity Group Is Not External",
+			fmt.Sprintf("The identity group %q exists with type %q. A binding needs an external group (its members come from the IdP), and Vault cannot change a group's type. Delete or rename the existing group.", g.Name, g.Type))
+		return w, false
+	}
+	if !r.checkAliasFree(ctx, t, plan, diags) {
+		return w, false
+	}
+	diags.Append(plan.Policies.ElementsAs(ctx, &w.policies, false)...)
+	if prior != nil && prior.LoginRole != nil && (plan.LoginRole == nil || prior.AuthMount.ValueString() != mountPath) {
+		w.oldRolePath = b.LoginRolePath(prior.AuthMount.ValueString())
+	}
+	if plan.LoginRole != nil {
+		if !checkRedirectURIs(t.mount, plan, diags) {
+			return w, false
+		}
+		role, d := loginRole(ctx, plan.LoginRole, plan.GroupID.ValueString(), t.mount.Type)
+		diags.Append(d...)
+		w.role = &role
+	}
+	return w, !diags.HasError()
+}
+
+// checkAliasFree refuses a group id that another group's alias already
+// maps on this mount: Vault allows one group per (mount, name), and moving
+// the alias would take it from a group that is not ours.
+func (r *oidcGroupBindingResource) checkAliasFree(ctx context.Context, t bindingTargets, plan *oidcGroupBindingModel, diags *diag.Diagnostics) bool {
+	groupID := plan.GroupID.ValueString()
+	holder, found, err := r.client.LookupGroupByAlias(ctx, groupID, t.mount.Accessor)
+	if err != nil {
+		addVaultError(diags, "Unable to Look Up the Group Alias", err)
+		return false
+	}
+	if !found || (t.group != nil && holder.ID == t.group.ID) {
+		return true
+	}
+	diags.AddAttributeError(path.Root("group_id"), "Group ID Already Bound",
+		fmt.Sprintf("The IdP group id %s is already mapped on auth mount %q to the identity group %q (id %s) by its group alias; Vault maps a group id to one group per mount. Remove that alias, or bind the group id through that group.", naming.Describe(groupID), plan.AuthMount.ValueString(), holder.Name, holder.ID))
+	return false
+}
+
+// write makes Vault match the plan, and records the group's id in plan as
+// soon as the group is written.
+func (r *oidcGroupBindingResource) write(ctx context.Context, b naming.Binding, plan *oidcGroupBindingModel, w bindingWrite, diags *diag.Diagnostics) bool {
+	groupID, summary, err := writeBinding(ctx, r.client, b, w)
+	if groupID != "" {
+		plan.IdentityGroupID = types.StringValue(groupID)
+	}
+	if err != nil {
+		addVaultError(diags, summary, err)
+		return false
+	}
+	return true
+}
+
+// refreshAfterWrite reads back what Create or Update wrote, so state holds
+// Vault's values; the objects were just written, so they must exist.
+func (r *oidcGroupBindingResource) refreshAfterWrite(ctx context.Context, b naming.Binding, m *oidcGroupBindingModel, diags *diag.Diagnostics) {
+	if !r.refresh(ctx, b, m, diags) && !diags.HasError() {
+		diags.AddError("Identity Group Vanished", fmt.Sprintf("The identity group for binding %q was written but is gone on read-back; another process may be deleting it. Run apply again.", m.Name.ValueString()))
+	}
+}
+
+// refresh sets m from Vault: the group and, when m has a login role or is
+// being imported, the role. It returns false when the binding is gone.
+func (r *oidcGroupBindingResource) refresh(ctx context.Context, b naming.Binding, m *oidcGroupBindingModel, diags *diag.Diagnostics) bool {
+	withRole := m.LoginRole != nil || m.IdentityGroupID.IsNull()
+	o, err := observeBinding(ctx, r.client, b, m.AuthMount.ValueString(), withRole)
+	if err != nil {
+		addVaultError(diags, "Unable to Read the Group Binding", err)
+		return false
+	}
+	found, d := m.setObserved(b, o, withRole)
+	diags.Append(d...)
+	return found
 }

@@ -175,18 +175,58 @@ func (p *vaultbootProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 
 func (p *vaultbootProvider) Resources(context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
-		NewAppSecretPathResource,
-		NewCIDeployRoleResource,
-		NewEnvironmentResource,
-		NewNamespaceCASyncPolicyResource,
-		NewOIDCGroupBindingResource,
+		func() resource.Resource {
+			return &appSecretPathResource{vaultResource{typeSuffix: "_app_secret_path"}}
+		},
+		func() resource.Resource {
+			return &ciDeployRoleResource{vaultResource{typeSuffix: "_ci_deploy_role"}}
+		},
+		func() resource.Resource {
+			return &environmentResource{vaultResource{typeSuffix: "_environment"}}
+		},
+		func() resource.Resource {
+			return &caSyncPolicyResource{vaultResource{typeSuffix: "_namespace_ca_sync_policy"}}
+		},
+		func() resource.Resource {
+			return &oidcGroupBindingResource{vaultResource{typeSuffix: "_oidc_group_binding"}}
+		},
 	}
 }
 
 func (p *vaultbootProvider) DataSources(context.Context) []func() datasource.DataSource {
 	return []func() datasource.DataSource{
-		NewAppSecretPathDataSource,
-		NewEnvironmentDataSource,
-		NewProviderPolicyDataSource,
+		func() datasource.DataSource {
+			return &appSecretPathDataSource{vaultDataSource{typeSuffix: "_app_secret_path"}}
+		},
+		func() datasource.DataSource {
+			return &environmentDataSource{vaultDataSource{typeSuffix: "_environment"}}
+		},
+		func() datasource.DataSource {
+			return &providerPolicyDataSource{vaultDataSource{typeSuffix: "_provider_policy"}}
+		},
 	}
 }
+
+// managedResource is what every resource implements: the configured client,
+// a plan that shows what apply writes, and import.
+type managedResource interface {
+	resource.ResourceWithConfigure
+	resource.ResourceWithModifyPlan
+	resource.ResourceWithImportState
+}
+
+// The compiler checks here, once, that each resource and data source
+// implements what the framework calls.
+var (
+	_ managedResource                       = (*appSecretPathResource)(nil)
+	_ managedResource                       = (*ciDeployRoleResource)(nil)
+	_ managedResource                       = (*environmentResource)(nil)
+	_ managedResource                       = (*caSyncPolicyResource)(nil)
+	_ managedResource                       = (*oidcGroupBindingResource)(nil)
+	_ resource.ResourceWithValidateConfig   = (*appSecretPathResource)(nil)
+	_ resource.ResourceWithValidateConfig   = (*oidcGroupBindingResource)(nil)
+	_ resource.ResourceWithConfigValidators = (*caSyncPolicyResource)(nil)
+	_ datasource.DataSourceWithConfigure    = (*appSecretPathDataSource)(nil)
+	_ datasource.DataSourceWithConfigure    = (*environmentDataSource)(nil)
+	_ datasource.DataSourceWithConfigure    = (*providerPolicyDataSource)(nil)
+)

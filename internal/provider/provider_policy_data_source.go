@@ -14,22 +14,15 @@ import (
 	"github.com/vaultboot/terraform-provider-vaultboot/internal/naming"
 )
 
-var _ datasource.DataSourceWithConfigure = &providerPolicyDataSource{}
-
-// NewProviderPolicyDataSource is the vaultboot_provider_policy data source:
+// providerPolicyDataSource is the vaultboot_provider_policy data source:
 // the least-privilege policy of the provider's own token in environment E.
-func NewProviderPolicyDataSource() datasource.DataSource {
-	return &providerPolicyDataSource{vaultDataSource{typeSuffix: "_provider_policy"}}
-}
-
+//
 // providerPolicyDataSource reads only the binding mounts' accessors
 // (sys/auth/<mount>), which the policy allows group aliases on; the rest
 // follows from the provider's environment and conventions and the inputs.
 // The environment guard is skipped: the bootstrap that writes the policy
 // may run before the Vault is stamped.
-type providerPolicyDataSource struct {
-	vaultDataSource
-}
+type providerPolicyDataSource struct{ vaultDataSource }
 
 type providerPolicyModel struct {
 	ID                types.String `tfsdk:"id"`
